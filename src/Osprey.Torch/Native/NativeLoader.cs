@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Osprey.Torch.Native;
 
 /// <summary>
-/// Finds libosprey_native.so: $OSPREY_NATIVE, then beside the assembly, then native/build of the
+/// Finds libosprey_native.so: $OSPREY_NATIVE when set (and only there), else beside the assembly, then native/build of the
 /// source tree the assembly was built from. Records where it was found for <c>osprey doctor</c>.
 /// </summary>
 internal static class NativeLoader
@@ -12,6 +12,10 @@ internal static class NativeLoader
     public const string FileName = "libosprey_native.so";
     public static string? LoadedFrom { get; private set; }
     static int registered;
+    static readonly Lazy<IntPtr> handle = new(Load);
+
+    /// <summary>The loaded library (loads it on first use; throws DllNotFoundException naming every path tried).</summary>
+    public static IntPtr Handle => handle.Value;
 
     public static void Register()
     {
@@ -22,7 +26,11 @@ internal static class NativeLoader
     public static IEnumerable<string> Candidates()
     {
         var env = Environment.GetEnvironmentVariable("OSPREY_NATIVE");
-        if (!string.IsNullOrEmpty(env)) yield return env;
+        if (!string.IsNullOrEmpty(env))
+        {
+            yield return env;
+            yield break;
+        }
         yield return Path.Combine(AppContext.BaseDirectory, FileName);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
@@ -31,9 +39,11 @@ internal static class NativeLoader
         }
     }
 
-    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        name == NativeMethods.Library ? Handle : IntPtr.Zero;
+
+    static IntPtr Load()
     {
-        if (name != NativeMethods.Library) return IntPtr.Zero;
         var errors = new List<string>();
         foreach (var candidate in Candidates())
         {
@@ -51,6 +61,7 @@ internal static class NativeLoader
         }
         throw new DllNotFoundException(
             $"Cannot load {FileName}. Tried:\n  {string.Join("\n  ", errors)}\n" +
-            "Build it with scripts/setup.sh (needs apt packages libtorch-dev, cmake, g++), or set OSPREY_NATIVE to its path.");
+            "Build it with scripts/setup.sh (installs libtorch-dev, cmake, g++ and builds native/), or set OSPREY_NATIVE to its path. " +
+            "A message naming libtorch_cpu.so or libc10.so means libtorch itself is missing: apt-get install libtorch-dev.");
     }
 }

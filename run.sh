@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The main job: set up (idempotent), then run Osprey on its built-in default.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh Release
+dotnet src/Osprey.Cli/bin/Release/net10.0/osprey.dll doctor "$@"
