@@ -1,0 +1,40 @@
+using Osprey.Torch;
+using Osprey.Torch.NN;
+
+namespace Osprey.Models.Layers;
+
+/// <summary>
+/// ResNet's basic block (two 3x3 convolutions), torchvision's names: conv1, bn1, conv2, bn2, downsample,
+/// and se when an SE block recalibrates the residual branch (after bn2, before the addition).
+/// Unlike torchvision it accepts dilation > 1 (padding = dilation), so SE-ResNet-18/34 can be dilated too.
+/// </summary>
+public sealed class BasicBlock : Module<Tensor, Tensor>
+{
+    public const int Expansion = 1;
+
+    readonly Conv2d conv1, conv2;
+    readonly BatchNorm2d bn1, bn2;
+    readonly Module<Tensor, Tensor>? se, downsample;
+
+    public BasicBlock(long inplanes, long planes, long stride, long dilation, Sequential? downsample, ResidualAttention attention)
+    {
+        conv1 = RegisterModule("conv1", new Conv2d(inplanes, planes, 3, stride, padding: dilation, dilation: dilation, bias: false));
+        bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
+        conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, 1, padding: dilation, dilation: dilation, bias: false));
+        bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
+        if (attention.Create(planes) is { } a) se = RegisterModule("se", a);
+        if (downsample != null) this.downsample = RegisterModule("downsample", downsample);
+    }
+
+    public BatchNorm2d LastNorm => bn2;
+
+    public override Tensor Forward(Tensor x)
+    {
+        using var scope = TensorScope.Begin();
+        var y = Functional.Relu(bn1.Call(conv1.Call(x)));
+        y = bn2.Call(conv2.Call(y));
+        if (se != null) y = se.Call(y);
+        var identity = downsample?.Call(x) ?? x;
+        return scope.Keep(Functional.ReluInPlace(y.AddInPlace(identity)));
+    }
+}

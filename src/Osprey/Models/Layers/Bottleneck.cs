@@ -1,0 +1,42 @@
+using Osprey.Torch;
+using Osprey.Torch.NN;
+
+namespace Osprey.Models.Layers;
+
+/// <summary>
+/// ResNet's bottleneck block (1x1 reduce, 3x3 with the stride and dilation, 1x1 expand by 4), torchvision's
+/// names conv1..3, bn1..3, downsample; an SE block (child "se") rescales the residual branch after bn3.
+/// </summary>
+public sealed class Bottleneck : Module<Tensor, Tensor>
+{
+    public const int Expansion = 4;
+
+    readonly Conv2d conv1, conv2, conv3;
+    readonly BatchNorm2d bn1, bn2, bn3;
+    readonly Module<Tensor, Tensor>? se, downsample;
+
+    public Bottleneck(long inplanes, long planes, long stride, long dilation, Sequential? downsample, ResidualAttention attention)
+    {
+        conv1 = RegisterModule("conv1", new Conv2d(inplanes, planes, 1, bias: false));
+        bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
+        conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, stride, padding: dilation, dilation: dilation, bias: false));
+        bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
+        conv3 = RegisterModule("conv3", new Conv2d(planes, planes * Expansion, 1, bias: false));
+        bn3 = RegisterModule("bn3", new BatchNorm2d(planes * Expansion));
+        if (attention.Create(planes * Expansion) is { } a) se = RegisterModule("se", a);
+        if (downsample != null) this.downsample = RegisterModule("downsample", downsample);
+    }
+
+    public BatchNorm2d LastNorm => bn3;
+
+    public override Tensor Forward(Tensor x)
+    {
+        using var scope = TensorScope.Begin();
+        var y = Functional.Relu(bn1.Call(conv1.Call(x)));
+        y = Functional.Relu(bn2.Call(conv2.Call(y)));
+        y = bn3.Call(conv3.Call(y));
+        if (se != null) y = se.Call(y);
+        var identity = downsample?.Call(x) ?? x;
+        return scope.Keep(Functional.ReluInPlace(y.AddInPlace(identity)));
+    }
+}
