@@ -11,14 +11,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
-from golden import core, grad_cases, index_cases, loss_cases, math_cases, nn_cases, reduce_cases, rng_cases, shape_cases  # noqa: E402
+from golden import (core, grad_cases, index_cases, inplace_cases, loss_cases, math_cases, nn_cases,  # noqa: E402
+                    reduce_cases, rng_cases, shape_cases)
 
 
 def main():
     torch.set_num_threads(1)
     for stale in glob.glob(os.path.join(core.OPS_DIR, "*.safetensors")):
         os.remove(stale)
-    for module in (math_cases, reduce_cases, shape_cases, index_cases, nn_cases, loss_cases, rng_cases, grad_cases):
+    for module in (math_cases, reduce_cases, shape_cases, index_cases, inplace_cases, nn_cases, loss_cases, rng_cases, grad_cases):
         module.define()
     total = sum(os.path.getsize(p) for p in glob.glob(os.path.join(core.OPS_DIR, "*.safetensors")))
     grads = sum(1 for n in core.written if n.startswith("grad_"))

@@ -17,6 +17,7 @@ public class GoldenLossTests
         ["cross_entropy_spatial"] = c => F.CrossEntropy(c["x"], c["t"], c["w"], ignoreIndex: 255, labelSmoothing: 0.05),
         ["cross_entropy_spatial_none"] = c => F.CrossEntropy(c["x"], c["t"], reduction: Reduction.None, ignoreIndex: 255),
         ["cross_entropy_probabilities"] = c => F.CrossEntropy(c["x"], c["p"]),
+        ["cross_entropy_probabilities_smoothing"] = c => F.CrossEntropy(c["x"], c["p"], c["w"], labelSmoothing: 0.2),
         ["nll_loss"] = c => F.NllLoss(c["x"], c["t"], c["w"]),
 
         ["bce_with_logits_mean"] = c => F.BinaryCrossEntropyWithLogits(c["x"], c["y"]),

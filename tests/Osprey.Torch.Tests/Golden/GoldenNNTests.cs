@@ -17,6 +17,8 @@ public class GoldenNNTests
         ["conv2d_same"] = c => F.Conv2d(c["x"], c["w"], c["b"], "same", dilation: 2),
         ["conv_transpose2d_stride2"] = c => F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: 2, padding: 1, outputPadding: 1),
         ["conv_transpose2d_k2"] = c => F.ConvTranspose2d(c["x"], c["w"], stride: 2),
+        ["conv_transpose2d_groups_dilation"] = c => F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: 2, padding: 1, groups: 2, dilation: 2),
+        ["conv_transpose2d_per_axis"] = c => F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: [2, 1], padding: [1, 0], outputPadding: [1, 0]),
         ["linear"] = c => F.Linear(c["x"], c["w"], c["b"]),
         ["linear_no_bias"] = c => F.Linear(c["x"], c["w"]),
 
@@ -32,9 +34,12 @@ public class GoldenNNTests
         ["max_pool2d"] = c => F.MaxPool2d(c["x"], 3, stride: 2, padding: 1),
         ["max_pool2d_ceil"] = c => F.MaxPool2d(c["x"], 3, stride: 2, ceilMode: true),
         ["max_pool2d_dilation"] = c => F.MaxPool2d(c["x"], 2, stride: 1, dilation: 2),
+        ["max_pool2d_per_axis"] = c => F.MaxPool2d(c["x"], [3, 2], stride: [2, 1], padding: [1, 0]),
         ["avg_pool2d"] = c => F.AvgPool2d(c["x"], 2),
         ["avg_pool2d_pad_exclude"] = c => F.AvgPool2d(c["x"], 3, stride: 2, padding: 1, countIncludePad: false),
         ["avg_pool2d_ceil"] = c => F.AvgPool2d(c["x"], 3, stride: 2, ceilMode: true),
+        ["avg_pool2d_divisor_override"] = c => F.AvgPool2d(c["x"], 3, stride: 2, padding: 1, divisorOverride: 5),
+        ["avg_pool2d_per_axis"] = c => F.AvgPool2d(c["x"], [2, 3], stride: [2, 2], padding: [1, 1], countIncludePad: false),
         ["adaptive_avg_pool2d_7to3"] = c => F.AdaptiveAvgPool2d(c["x"], 3),
         ["adaptive_avg_pool2d_bins6"] = c => F.AdaptiveAvgPool2d(c["x"], 6),
         ["adaptive_avg_pool2d_global"] = c => F.AdaptiveAvgPool2d(c["x"], 1),
@@ -43,6 +48,7 @@ public class GoldenNNTests
 
         ["interp_nearest_size"] = c => F.Interpolate(c["x"], size: [8, 11]),
         ["interp_nearest_scale2"] = c => F.Interpolate(c["x"], scaleFactor: 2),
+        ["interp_nearest_scale_1_7"] = c => F.Interpolate(c["x"], scaleFactor: 1.7),
         ["interp_nearest_scale_half"] = c => F.Interpolate(c["x"], scaleFactor: 0.5),
         ["interp_bilinear_size_noalign"] = c => F.Interpolate(c["x"], size: [9, 4], mode: "bilinear", alignCorners: false),
         ["interp_bilinear_size_align"] = c => F.Interpolate(c["x"], size: [9, 4], mode: "bilinear", alignCorners: true),
@@ -57,6 +63,7 @@ public class GoldenNNTests
         ["pad_constant_negative"] = c => F.Pad(c["x"], [-1, 2, -2, 0]),
 
         ["dropout_p0_train"] = c => F.Dropout(c["x"], 0, training: true),
+        ["dropout_p1_train"] = c => F.Dropout(c["x"], 1, training: true),
         ["dropout_eval"] = c => F.Dropout(c["x"], 0.5, training: false),
 
         ["relu"] = c => F.Relu(c["x"]),

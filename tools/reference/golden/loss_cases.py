@@ -28,6 +28,9 @@ def define():
             lambda x, t: F.cross_entropy(x, t, ignore_index=255, reduction="none"))
     forward("cross_entropy_probabilities", "cross_entropy",
             lambda: dict(x=randn(4, 5, scale=2), p=torch.softmax(randn(4, 5), 1)), F.cross_entropy)
+    forward("cross_entropy_probabilities_smoothing", "cross_entropy",
+            lambda: dict(x=randn(4, 5, scale=2), p=torch.softmax(randn(4, 5), 1), w=uniform(5, lo=0.2, hi=2)),
+            lambda x, p, w: F.cross_entropy(x, p, weight=w, label_smoothing=0.2))
     forward("nll_loss", "nll_loss", lambda: dict(x=torch.log_softmax(randn(6, 5), 1), t=randint(0, 5, 6), w=uniform(5, lo=0.2, hi=2)),
             lambda x, t, w: F.nll_loss(x, t, weight=w))
 

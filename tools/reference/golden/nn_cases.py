@@ -37,6 +37,12 @@ def define():
             lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1))
     forward("conv_transpose2d_k2", "conv_transpose2d", lambda: dict(x=img(4, 4, 4), w=randn(4, 2, 2, 2, scale=0.3)),
             lambda x, w: F.conv_transpose2d(x, w, stride=2))
+    forward("conv_transpose2d_groups_dilation", "conv_transpose2d",
+            lambda: dict(x=img(4, 5, 5), w=randn(4, 3, 3, 3, scale=0.3), b=randn(6)),
+            lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, groups=2, dilation=2))
+    forward("conv_transpose2d_per_axis", "conv_transpose2d",
+            lambda: dict(x=img(3, 4, 5), w=randn(3, 2, 3, 2, scale=0.3), b=randn(2)),
+            lambda x, w, b: F.conv_transpose2d(x, w, b, stride=(2, 1), padding=(1, 0), output_padding=(1, 0)))
     forward("linear", "linear", lambda: dict(x=randn(2, 3, 5), w=randn(4, 5), b=randn(4)), F.linear)
     forward("linear_no_bias", "linear", lambda: dict(x=randn(3, 5), w=randn(2, 5)), F.linear)
 
@@ -54,10 +60,14 @@ def define():
     forward("max_pool2d", "max_pool2d", lambda: dict(x=img()), lambda x: F.max_pool2d(x, 3, 2, 1))
     forward("max_pool2d_ceil", "max_pool2d", lambda: dict(x=img(3, 8, 8)), lambda x: F.max_pool2d(x, 3, 2, ceil_mode=True))
     forward("max_pool2d_dilation", "max_pool2d", lambda: dict(x=img()), lambda x: F.max_pool2d(x, 2, 1, dilation=2))
+    forward("max_pool2d_per_axis", "max_pool2d", lambda: dict(x=img()), lambda x: F.max_pool2d(x, (3, 2), (2, 1), (1, 0)))
     forward("avg_pool2d", "avg_pool2d", lambda: dict(x=img(3, 8, 8)), lambda x: F.avg_pool2d(x, 2))
     forward("avg_pool2d_pad_exclude", "avg_pool2d", lambda: dict(x=img()),
             lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False))
     forward("avg_pool2d_ceil", "avg_pool2d", lambda: dict(x=img(3, 8, 8)), lambda x: F.avg_pool2d(x, 3, 2, ceil_mode=True))
+    forward("avg_pool2d_divisor_override", "avg_pool2d", lambda: dict(x=img()), lambda x: F.avg_pool2d(x, 3, 2, 1, divisor_override=5))
+    forward("avg_pool2d_per_axis", "avg_pool2d", lambda: dict(x=img()),
+            lambda x: F.avg_pool2d(x, (2, 3), (2, 2), (1, 1), count_include_pad=False))
     forward("adaptive_avg_pool2d_7to3", "adaptive_avg_pool2d", lambda: dict(x=img(3, 7, 7)), lambda x: F.adaptive_avg_pool2d(x, 3))
     forward("adaptive_avg_pool2d_bins6", "adaptive_avg_pool2d", lambda: dict(x=img(2, 13, 17)), lambda x: F.adaptive_avg_pool2d(x, 6))
     forward("adaptive_avg_pool2d_global", "adaptive_avg_pool2d", lambda: dict(x=img(2, 13, 17)), lambda x: F.adaptive_avg_pool2d(x, 1))
@@ -67,6 +77,8 @@ def define():
     small = lambda: dict(x=randn(2, 3, 5, 7))
     forward("interp_nearest_size", "upsample_nearest2d", small, lambda x: F.interpolate(x, size=(8, 11), mode="nearest"))
     forward("interp_nearest_scale2", "upsample_nearest2d", small, lambda x: F.interpolate(x, scale_factor=2, mode="nearest"))
+    # a non-integer scale is passed on to the kernel, which maps indices by 1/scale rather than in/out size
+    forward("interp_nearest_scale_1_7", "upsample_nearest2d", small, lambda x: F.interpolate(x, scale_factor=1.7, mode="nearest"))
     forward("interp_nearest_scale_half", "upsample_nearest2d", small, lambda x: F.interpolate(x, scale_factor=0.5, mode="nearest"))
     for align in (False, True):
         tag = "align" if align else "noalign"
@@ -84,6 +96,7 @@ def define():
     forward("pad_constant_negative", "pad", small, lambda x: F.pad(x, (-1, 2, -2, 0)))
 
     forward("dropout_p0_train", "dropout", lambda: dict(x=randn(4, 5)), lambda x: F.dropout(x, 0.0, True))
+    forward("dropout_p1_train", "dropout", lambda: dict(x=randn(4, 5)), lambda x: F.dropout(x, 1.0, True))
     forward("dropout_eval", "dropout", lambda: dict(x=randn(4, 5)), lambda x: F.dropout(x, 0.5, False))
 
     act = lambda: dict(x=uniform(4, 6, lo=-5, hi=5))
