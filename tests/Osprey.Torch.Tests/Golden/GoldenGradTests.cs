@@ -24,6 +24,7 @@ public class GoldenGradTests
         ["grad_softmax"] = c => c["x"].Softmax(1),
         ["grad_log_softmax"] = c => c["x"].LogSoftmax(1),
         ["grad_cross_entropy"] = c => F.CrossEntropy(c["x"], c["t"], c["w"], ignoreIndex: 255, labelSmoothing: 0.1),
+        ["grad_cross_entropy_probabilities"] = c => F.CrossEntropy(c["x"], c["p"], labelSmoothing: 0.1),
         ["grad_bce_with_logits"] = c => F.BinaryCrossEntropyWithLogits(c["x"], c["y"], posWeight: c["pw"]),
         ["grad_smooth_l1"] = c => F.SmoothL1Loss(c["x"], c["y"], beta: 0.5),
         ["grad_mse"] = c => F.MseLoss(c["x"], c["y"], Reduction.Sum),
@@ -61,4 +62,19 @@ public class GoldenGradTests
 
     [Theory, MemberData(nameof(Names))]
     public void MatchesPyTorch(string name) => Cases.Check(name);
+
+    [Fact]
+    public void GradientsAccumulateOverBackwardCallsUntilCleared()
+    {
+        using var scope = TensorScope.Begin();
+        var c = Fixture.Load(Golden.FixtureName("grad_linear"));
+        var w = c["w"].RequiresGrad_();
+        var y = F.Linear(c["x"], w, c["b"]);
+        y.Backward(c["gy"], retainGraph: true);
+        y.Backward(c["gy"]);
+        Golden.Same(c["grad.w"] * 2, w.Grad!, "grad.w after two backward calls");
+        w.ClearGrad();
+        F.Linear(c["x"], w, c["b"]).Backward(c["gy"]);
+        Golden.Same(c["grad.w"], w.Grad!, "grad.w after clearing and one backward call");
+    }
 }

@@ -16,12 +16,22 @@ public class GoldenIndexingTests
         ["index_int_tensor"] = c => c["x"][c["i"]],
         ["index_int_tensor_dim1"] = c => c["x"][.., c["i"]],
         ["index_two_tensors"] = c => c["x"][c["i"], c["j"]],
+        ["index_mask_after_slice"] = c => c["x"][.., c["m"]],
+        ["index_ellipsis_tensor"] = c => c["x"][Ellipsis, c["i"]],
+        ["index_separated_tensors"] = c => c["x"][c["i"], .., c["j"]],
+        ["index_tensor_then_int"] = c => c["x"][c["i"], 1],
         ["index_put_tensor"] = c =>
         {
             c["x"][c["i"]] = c["v"];
             return c["x"];
         },
         ["index_put_mask_scalar"] = c => c["x"].IndexPut([c["x"] < 0], 0.5),
+        ["index_put_accumulate"] = c => c["x"].IndexPutInPlace([c["i"]], c["v"], accumulate: true),
+        ["index_put_pairs_broadcast"] = c =>
+        {
+            c["x"][c["i"], c["j"]] = c["v"];
+            return c["x"];
+        },
         ["index_put_slice"] = c =>
         {
             c["x"][1..3] = c["v"];

@@ -1,4 +1,8 @@
-"""Gradients: each case back-propagates a fixed random upstream gradient gy through one op."""
+"""Gradients: each case back-propagates a fixed random upstream gradient gy through one op.
+
+`wrt` defaults to every floating input; it is narrowed only where PyTorch itself refuses a gradient
+(class weights of cross entropy, pos_weight of BCE, batch norm's running statistics).
+"""
 import torch
 import torch.nn.functional as F
 
@@ -33,9 +37,12 @@ def define():
          lambda: dict(x=randn(2, 4, 3, 3, scale=2), t=randint(0, 4, 2, 3, 3).masked_fill(torch.rand(2, 3, 3) < 0.2, 255),
                       w=uniform(4, lo=0.2, hi=2)),
          lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=255, label_smoothing=0.1), wrt="x")
+    grad("grad_cross_entropy_probabilities", "cross_entropy",
+         lambda: dict(x=randn(4, 5, scale=2), p=torch.softmax(randn(4, 5), 1)),
+         lambda x, p: F.cross_entropy(x, p, label_smoothing=0.1))
     grad("grad_bce_with_logits", "binary_cross_entropy_with_logits",
          lambda: dict(x=randn(4, 3, scale=2), y=(torch.rand(4, 3) < 0.4).float(), pw=uniform(3, lo=0.5, hi=3)),
-         lambda x, y, pw: F.binary_cross_entropy_with_logits(x, y, pos_weight=pw), wrt="x")
+         lambda x, y, pw: F.binary_cross_entropy_with_logits(x, y, pos_weight=pw), wrt="x y")
     grad("grad_smooth_l1", "smooth_l1_loss", lambda: dict(x=randn(4, 5, scale=2), y=randn(4, 5)),
          lambda x, y: F.smooth_l1_loss(x, y, beta=0.5))
     grad("grad_mse", "mse_loss", lambda: dict(x=randn(4, 5), y=randn(4, 5)), lambda x, y: F.mse_loss(x, y, reduction="sum"))
@@ -75,4 +82,4 @@ def define():
     grad("grad_attention", "scaled_dot_product_attention",
          lambda: dict(q=randn(2, 2, 4, 8), k=randn(2, 2, 5, 8), v=randn(2, 2, 5, 3),
                       mask=torch.tensor([[False] * 5, [False] * 3 + [True] * 2]).view(2, 1, 1, 5)),
-         attention_reference, wrt="q k v")
+         attention_reference)

@@ -24,9 +24,20 @@ def define():
             lambda x, i: x[:, i])
     forward("index_two_tensors", "index", lambda: dict(x=randn(4, 5), i=torch.tensor([0, 3, 1]), j=torch.tensor([4, 4, 0])),
             lambda x, i, j: x[i, j])
+    forward("index_mask_after_slice", "index", lambda: dict(x=randn(2, 3, 4), m=torch.rand(3, 4) < 0.5), lambda x, m: x[:, m])
+    forward("index_ellipsis_tensor", "index", lambda: dict(x=randn(2, 3, 4), i=torch.tensor([3, 0, -1])), lambda x, i: x[..., i])
+    # advanced indices separated by a slice: the broadcast index dimension moves to the front
+    forward("index_separated_tensors", "index", lambda: dict(x=randn(4, 5, 6), i=torch.tensor([0, 3, 1]), j=torch.tensor([5, 0, 2])),
+            lambda x, i, j: x[i, :, j])
+    forward("index_tensor_then_int", "index", lambda: dict(x=randn(4, 5, 6), i=torch.tensor([[0, 3], [2, 2]])), lambda x, i: x[i, 1])
     forward("index_put_tensor", "index_put_", lambda: dict(x=randn(5, 3), i=torch.tensor([4, 1]), v=randn(2, 3)),
             lambda x, i, v: _put(x, i, v))
     forward("index_put_mask_scalar", "index_put_", lambda: dict(x=randn(4, 5)), lambda x: _put(x, x < 0, 0.5))
+    forward("index_put_accumulate", "index_put_", lambda: dict(x=randn(5, 3), i=torch.tensor([1, 3, 1, 1]), v=randn(4, 3)),
+            lambda x, i, v: x.index_put_((i,), v, accumulate=True))
+    forward("index_put_pairs_broadcast", "index_put_",
+            lambda: dict(x=randn(4, 5), i=torch.tensor([0, 2, 3]), j=torch.tensor([1, 1, 4]), v=torch.tensor(9.5)),
+            lambda x, i, j, v: _put(x, (i, j), v))
     forward("index_put_slice", "copy_", lambda: dict(x=randn(4, 5), v=randn(5)), lambda x, v: _put(x, (slice(1, 3),), v))
 
     forward("gather", "gather", lambda: dict(x=randn(3, 5), i=randint(0, 5, 3, 4)), lambda x, i: x.gather(1, i))
