@@ -17,8 +17,10 @@ public class GoldenNNTests
         ["conv2d_same"] = c => F.Conv2d(c["x"], c["w"], c["b"], "same", dilation: 2),
         ["conv_transpose2d_stride2"] = c => F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: 2, padding: 1, outputPadding: 1),
         ["conv_transpose2d_k2"] = c => F.ConvTranspose2d(c["x"], c["w"], stride: 2),
-        ["conv_transpose2d_groups_dilation"] = c => F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: 2, padding: 1, groups: 2, dilation: 2),
-        ["conv_transpose2d_per_axis"] = c => F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: [2, 1], padding: [1, 0], outputPadding: [1, 0]),
+        ["conv_transpose2d_groups_dilation"] = c =>
+            F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: 2, padding: 1, groups: 2, dilation: 2),
+        ["conv_transpose2d_per_axis"] = c =>
+            F.ConvTranspose2d(c["x"], c["w"], c["b"], stride: [2, 1], padding: [1, 0], outputPadding: [1, 0]),
         ["linear"] = c => F.Linear(c["x"], c["w"], c["b"]),
         ["linear_no_bias"] = c => F.Linear(c["x"], c["w"]),
 
