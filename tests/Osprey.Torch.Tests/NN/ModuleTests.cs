@@ -159,6 +159,11 @@ public class ModuleTests
         var y = net.Call(Tensor.Randn([1, 3, 6, 6], DType.Float64));
         Assert.Equal(DType.Float64, y.DType);
         Assert.Throws<ArgumentException>(() => net.To(DType.Int32));
+
+        var weight = net.GetParameter("4.weight");
+        net.To(Device.Cpu); // already there: the same tensors stay in their slots
+        Assert.Same(weight, net.GetParameter("4.weight"));
+        Assert.Equal(live, Tensor.LiveCount);
     }
 
     [Fact]
