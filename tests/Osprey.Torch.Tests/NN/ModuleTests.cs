@@ -161,6 +161,7 @@ public class ModuleTests
         Assert.Throws<ArgumentException>(() => net.To(DType.Int32));
 
         var weight = net.GetParameter("4.weight");
+        live = Tensor.LiveCount;
         net.To(Device.Cpu); // already there: the same tensors stay in their slots
         Assert.Same(weight, net.GetParameter("4.weight"));
         Assert.Equal(live, Tensor.LiveCount);
