@@ -2,7 +2,7 @@ namespace Osprey.Torch.Optim;
 
 /// <summary>
 /// Parameters that share hyper-parameters, e.g. weights with decay and norms/biases without:
-/// <c>[new(weights), new(biases, defaults with { WeightDecay = 0 })]</c>. The group refers to the
+/// <c>[new ParamGroup(weights), new ParamGroup(biases, defaults with { WeightDecay = 0 })]</c>. The group refers to the
 /// parameters; it does not own them. Options left null take the optimizer's defaults.
 /// </summary>
 public sealed class ParamGroup
