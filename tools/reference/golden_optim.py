@@ -45,7 +45,7 @@ def fresh_params(problem):
 
 
 def run(problem, build, sign=1.0, clip=None, schedule=None):
-    """Runs STEPS steps; returns {param: [STEPS, ...]} and per-step lrs / clip norms."""
+    """Runs STEPS steps; returns {param: [STEPS, ...], state.I.BUFFER: final optimizer state} and per-step lrs / clip norms."""
     p = fresh_params(problem)
     opt = build(p)
     sched = schedule(opt) if schedule else None
@@ -63,6 +63,10 @@ def run(problem, build, sign=1.0, clip=None, schedule=None):
         for n in NAMES:
             history[n].append(p[n].detach().clone())
     result = {n: torch.stack(v) for n, v in history.items()}
+    for index, buffers in opt.state_dict()["state"].items():
+        for buffer, value in buffers.items():
+            if value is not None:
+                result[f"state.{index}.{buffer}"] = value
     return result, torch.tensor(lrs, dtype=torch.float64), (torch.stack(norms) if norms else None)
 
 

@@ -31,7 +31,20 @@ public class OptimizerTrajectoryTests(ITestOutputHelper output)
             }
         }
         output.WriteLine($"{config}: max |osprey - pytorch| over {Steps} steps = {worst:G3}");
+        CompareFinalState(config, expected, optimizer);
         return worst;
+    }
+
+    /// <summary>The state dict after the last step has PyTorch's keys (state.{index}.{buffer}) and values.</summary>
+    static void CompareFinalState(string config, Fixture expected, Optimizer optimizer)
+    {
+        var prefix = config + ".";
+        var want = expected.Tensors.Where(p => p.Key.StartsWith(prefix + "state.", StringComparison.Ordinal))
+                                   .ToDictionary(p => p.Key[prefix.Length..], p => p.Value);
+        using var state = optimizer.StateDict();
+        Assert.Equal(want.Keys.Order(), state.Tensors.Keys.Order());
+        foreach (var (key, value) in want)
+            Expect.Close(value, state.Tensors[key], rtol: 0, atol: Tolerance, what: $"{config} {key}");
     }
 
     [Fact]
