@@ -152,7 +152,7 @@ public abstract class Optimizer : IDisposable
     {
         var saved = json["param_groups"] as JsonArray ?? throw new FormatException("optimizer state has no 'param_groups' array");
         if (saved.Count != groups.Length)
-            throw new ArgumentException($"optimizer state has {saved.Count} param groups; this {TypeName} has {groups.Length}");
+            throw new ArgumentException($"optimizer state has {saved.Count} param group(s); this {TypeName} has {groups.Length}");
         var options = new OptimizerOptions[groups.Length];
         var lrs = new double[groups.Length];
         int first = 0;

@@ -27,11 +27,15 @@ sealed class MlpProblem : IDisposable
     public IEnumerable<Tensor> Weights => [Params["w1"], Params["w2"]];
     public IEnumerable<Tensor> Biases => [Params["b1"], Params["b2"]];
 
-    /// <summary>ZeroGrad is the optimizer's job; this computes sign * loss and back-propagates it.</summary>
-    public void Backward(double sign = 1)
+    /// <summary>
+    /// ZeroGrad is the optimizer's job; this computes sign * loss and back-propagates it. With
+    /// <paramref name="noise"/> the inputs get Gaussian noise from the global generator (an RNG-dependent step).
+    /// </summary>
+    public void Backward(double sign = 1, double noise = 0)
     {
         using var scope = TensorScope.Begin();
-        var hidden = Functional.Linear(x, Params["w1"], Params["b1"]).Tanh();
+        var input = noise == 0 ? x : x + x.RandnLike() * noise;
+        var hidden = Functional.Linear(input, Params["w1"], Params["b1"]).Tanh();
         var loss = Functional.MseLoss(Functional.Linear(hidden, Params["w2"], Params["b2"]), y);
         (sign == 1 ? loss : loss * sign).Backward();
     }
