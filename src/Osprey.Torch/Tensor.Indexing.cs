@@ -56,6 +56,13 @@ public sealed partial class Tensor
         return IndexPut(indices, filler);
     }
 
+    /// <summary>
+    /// torch.Tensor.index_put_: writes <paramref name="values"/> at the advanced indices (null entries take
+    /// the whole dimension); with <paramref name="accumulate"/>, adds instead, summing repeated indices.
+    /// </summary>
+    public Tensor IndexPutInPlace(Tensor?[] indices, Tensor values, bool accumulate = false) =>
+        indexPutInPlace.InPlace(this, Arg.OptionalTensors(indices), values, accumulate);
+
     // Applies ints, slices, ellipsis and new axes as views; returns the view (a new handle) and,
     // when tensors appear, the Tensor?[] list for aten::index aligned with the view's dimensions.
     (Tensor View, Tensor?[]? Advanced) ApplyBasic(TensorIndex[] indices)

@@ -3,7 +3,10 @@ namespace Osprey.Torch.Tests;
 /// <summary>Tensor assertions with stated tolerances.</summary>
 public static class Expect
 {
-    /// <summary>Same shape, and |actual - expected| &lt;= atol + rtol * |expected| everywhere (in float64).</summary>
+    /// <summary>
+    /// Same shape, and |actual - expected| &lt;= atol + rtol * |expected| everywhere (in float64).
+    /// NaN and ±inf count as equal only where expected has the same value; any other NaN fails.
+    /// </summary>
     public static void Close(Tensor expected, Tensor actual, double rtol = 1e-5, double atol = 1e-6, string what = "")
     {
         using var scope = TensorScope.Begin();
@@ -11,12 +14,17 @@ public static class Expect
             $"{what}: shape [{string.Join(", ", actual.Shape)}], expected [{string.Join(", ", expected.Shape)}]");
         var e = expected.Double();
         var a = actual.Double();
-        var excess = (a - e).Abs() - (e.Abs() * rtol + atol);
-        var worst = excess.NumEl == 0 ? 0 : excess.Max().Item<double>();
-        if (worst > 0)
+        var sameNonFinite = (e.IsNan() & a.IsNan()) | (e.IsInf() & a.Eq(e));
+        // NaN comparisons are false, so an unmatched NaN on either side lands in 'bad'; an infinite
+        // expected value would make its own tolerance infinite, so only sameNonFinite can accept it.
+        var within = ((a - e).Abs() <= (e.Abs() * rtol + atol)) & e.IsFinite();
+        var bad = !(within | sameNonFinite);
+        long failures = bad.Sum().Item<long>();
+        if (failures > 0)
         {
-            var maxErr = (a - e).Abs().Max().Item<double>();
-            Assert.Fail($"{what}: max abs error {maxErr:G4} exceeds atol {atol:G2} + rtol {rtol:G2} * |expected|");
+            var maxErr = (a - e).Abs().MaskedSelect(bad).Max().Item<double>();
+            Assert.Fail($"{what}: {failures} of {e.NumEl} elements off; max abs error {maxErr:G4} " +
+                        $"exceeds atol {atol:G2} + rtol {rtol:G2} * |expected|");
         }
     }
 }

@@ -24,5 +24,10 @@ public static partial class Functional
                                          long padding = 0, long outputPadding = 0, long groups = 1, long dilation = 1) =>
         convTranspose2d.Tensor(input, weight, bias, stride, padding, outputPadding, groups, dilation);
 
+    /// <summary>Transposed convolution with per-axis (H, W) stride, padding, output padding and dilation.</summary>
+    public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[]? padding = null,
+                                         long[]? outputPadding = null, long groups = 1, long[]? dilation = null) =>
+        convTranspose2d.Tensor(input, weight, bias, stride, padding ?? [0, 0], outputPadding ?? [0, 0], groups, dilation ?? [1, 1]);
+
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) => linear.Tensor(input, weight, bias);
 }

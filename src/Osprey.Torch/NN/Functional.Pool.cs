@@ -11,9 +11,19 @@ public static partial class Functional
     public static Tensor MaxPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool ceilMode = false) =>
         maxPool2d.Tensor(input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode);
 
+    /// <summary>Max pooling with per-axis (H, W) kernel, stride (default: the kernel), padding and dilation.</summary>
+    public static Tensor MaxPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null,
+                                   long[]? dilation = null, bool ceilMode = false) =>
+        maxPool2d.Tensor(input, kernelSize, stride ?? kernelSize, padding ?? [0, 0], dilation ?? [1, 1], ceilMode);
+
     public static Tensor AvgPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false,
                                    bool countIncludePad = true, long? divisorOverride = null) =>
         avgPool2d.Tensor(input, kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad, divisorOverride);
+
+    /// <summary>Average pooling with per-axis (H, W) kernel, stride (default: the kernel) and padding.</summary>
+    public static Tensor AvgPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, bool ceilMode = false,
+                                   bool countIncludePad = true, long? divisorOverride = null) =>
+        avgPool2d.Tensor(input, kernelSize, stride ?? kernelSize, padding ?? [0, 0], ceilMode, countIncludePad, divisorOverride);
 
     public static Tensor AdaptiveAvgPool2d(Tensor input, long outputSize) => adaptiveAvgPool2d.Tensor(input, outputSize);
     public static Tensor AdaptiveAvgPool2d(Tensor input, long[] outputSize) => adaptiveAvgPool2d.Tensor(input, outputSize);

@@ -7,7 +7,9 @@ public abstract partial class Module
     /// <summary>
     /// Calls <paramref name="hook"/>(module, input, output) after every <c>Call</c> of this module, with the
     /// forward's input and output as they are (a Tensor, or the module's input/output record). The hook must
-    /// not dispose them. Dispose the returned handle to remove the hook.
+    /// not dispose them, and they may be freed when the enclosing forward's scope ends (inside a Sequential, say):
+    /// a hook that keeps one (feature extraction) takes <c>t.Alias().DetachFromScope()</c> and disposes it later.
+    /// Dispose the returned handle to remove the hook.
     /// </summary>
     public IDisposable RegisterForwardHook(Action<Module, object?, object?> hook)
     {

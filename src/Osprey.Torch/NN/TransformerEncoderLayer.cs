@@ -41,12 +41,10 @@ public sealed class TransformerEncoderLayer : Module<EncoderLayerInput, Tensor>
         var x = input.Src;
         var attended = SelfAttn.Call(new AttentionInput(x, x, x, input.SrcKeyPaddingMask, input.SrcMask, NeedWeights: false)).Output;
         x = Norm1.Call(x + Dropout1.Call(attended));
-        x = Norm2.Call(x + FeedForward(this, x, Dropout2));
+        var ff = Dropout2.Call(Linear2.Call(Dropout.Call(Functional.Relu(Linear1.Call(x)))));
+        x = Norm2.Call(x + ff);
         return scope.Keep(x);
     }
-
-    static Tensor FeedForward(TransformerEncoderLayer l, Tensor x, Dropout after) =>
-        after.Call(l.Linear2.Call(l.Dropout.Call(Functional.Relu(l.Linear1.Call(x)))));
 }
 
 /// <summary>Arguments of <see cref="TransformerDecoderLayer"/>.</summary>

@@ -66,7 +66,11 @@ public static class SafeTensors
     }
 
     /// <summary>Writes tensors (contiguous copies) and metadata atomically: temp file, then rename.</summary>
-    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
+
+    /// <summary>Writes the safetensors bytes to <paramref name="stream"/>, one tensor at a time after the header.</summary>
+    public static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
@@ -75,28 +79,26 @@ public static class SafeTensors
             foreach (var (k, v) in metadata) meta[k] = v;
             header["__metadata__"] = meta;
         }
-        var blobs = new List<byte[]>();
+        var ordered = tensors.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
         long offset = 0;
-        foreach (var (name, tensor) in tensors.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, tensor) in ordered)
         {
-            var blob = tensor.ToBytes();
+            var dtype = tensor.DType;
+            if (!DTypes.ContainsValue(dtype)) throw new TorchException($"safetensors: tensor '{name}' has dtype {dtype.Name()}, which the format cannot hold");
+            long size = tensor.NumEl * dtype.ElementSize();
             header[name] = new JsonObject
             {
-                ["dtype"] = DTypes.First(p => p.Value == tensor.DType).Key,
+                ["dtype"] = DTypes.First(p => p.Value == dtype).Key,
                 ["shape"] = new JsonArray(tensor.Shape.Select(s => (JsonNode)s).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + blob.Length),
+                ["data_offsets"] = new JsonArray(offset, offset + size),
             };
-            offset += blob.Length;
-            blobs.Add(blob);
+            offset += size;
         }
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
-        AtomicFile.Write(path, stream =>
-        {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(length, headerBytes.Length);
-            stream.Write(length);
-            stream.Write(headerBytes);
-            foreach (var blob in blobs) stream.Write(blob);
-        });
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(length, headerBytes.Length);
+        stream.Write(length);
+        stream.Write(headerBytes);
+        foreach (var (_, tensor) in ordered) stream.Write(tensor.ToBytes());
     }
 }

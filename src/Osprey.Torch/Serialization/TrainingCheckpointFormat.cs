@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Osprey.Torch.Optim;
+
+namespace Osprey.Torch.Serialization;
+
+/// <summary>
+/// The layout of <see cref="TrainingCheckpoint"/> inside a safetensors file. Metadata (all strings):
+/// <c>format</c> = "osprey.training-checkpoint", <c>version</c> = "1", <c>epoch</c>, <c>iteration</c>, and when
+/// present <c>optimizer</c> (the optimizer's groups JSON), <c>schedule</c> (the scheduler state JSON) and
+/// <c>options</c> (the run options JSON). Tensors: <c>model.&lt;key&gt;</c>, <c>optim.&lt;state key&gt;</c>, <c>rng.cpu</c>.
+/// </summary>
+public static class TrainingCheckpointFormat
+{
+    public const string FormatName = "osprey.training-checkpoint";
+    public const int Version = 1;
+    public const string ModelPrefix = "model.", OptimPrefix = "optim.", RngKey = "rng.cpu";
+
+    internal sealed record Parts(Dictionary<string, Tensor> Model, OptimizerStateDict? Optimizer, JsonObject? Schedule,
+                                 long Epoch, long Iteration, Tensor? RngState, JsonObject? Options);
+
+    internal static void Write(Stream stream, TrainingCheckpoint checkpoint)
+    {
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (k, t) in checkpoint.Model) tensors[ModelPrefix + k] = t;
+        if (checkpoint.Optimizer is { } optimizer)
+            foreach (var (k, t) in optimizer.Tensors) tensors[OptimPrefix + k] = t;
+        if (checkpoint.RngState is { } rng) tensors[RngKey] = rng;
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = FormatName,
+            ["version"] = Version.ToString(CultureInfo.InvariantCulture),
+            ["epoch"] = checkpoint.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["iteration"] = checkpoint.Iteration.ToString(CultureInfo.InvariantCulture),
+        };
+        if (checkpoint.Optimizer is { } o) metadata["optimizer"] = o.Groups.ToJsonString();
+        if (checkpoint.Schedule is { } s) metadata["schedule"] = s.ToJsonString();
+        if (checkpoint.Options is { } opts) metadata["options"] = opts.ToJsonString();
+        SafeTensors.Write(stream, tensors, metadata);
+    }
+
+    /// <summary>Sorts the file's tensors into parts (the caller owns the tensors) and parses the metadata.</summary>
+    internal static Parts Read(string path, Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata)
+    {
+        var format = metadata.GetValueOrDefault("format");
+        if (format != FormatName)
+            throw new TorchException($"{path}: not an Osprey training checkpoint (metadata 'format' is {(format == null ? "missing" : $"'{format}'")}, expected '{FormatName}')");
+        var version = Number(path, metadata, "version");
+        if (version != Version)
+            throw new TorchException($"{path}: training checkpoint version {version}; this build reads version {Version}");
+
+        var model = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var optimTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        Tensor? rng = null;
+        foreach (var (name, tensor) in tensors)
+        {
+            if (name.StartsWith(ModelPrefix, StringComparison.Ordinal)) model[name[ModelPrefix.Length..]] = tensor;
+            else if (name.StartsWith(OptimPrefix, StringComparison.Ordinal)) optimTensors[name[OptimPrefix.Length..]] = tensor;
+            else if (name == RngKey) rng = tensor;
+            else throw new TorchException($"{path}: tensor '{name}' belongs to no part of a training checkpoint (expected {ModelPrefix}*, {OptimPrefix}* or {RngKey})");
+        }
+        if (rng != null && rng.DType != DType.UInt8)
+            throw new TorchException($"{path}: '{RngKey}' is {rng.Describe()}; expected a uint8 RNG state");
+
+        var optimGroups = Json(path, metadata, "optimizer");
+        if (optimGroups == null && optimTensors.Count > 0)
+            throw new TorchException($"{path}: has optimizer tensors ({optimTensors.Keys.First()}, ...) but no 'optimizer' metadata");
+        OptimizerStateDict? optimizer = null;
+        if (optimGroups != null)
+        {
+            foreach (var key in optimTensors.Keys)
+            {
+                try { OptimizerStateDict.ParseKey(key); }
+                catch (FormatException e) { throw new TorchException($"{path}: {e.Message}"); }
+            }
+            optimizer = new OptimizerStateDict(optimTensors, optimGroups);
+        }
+        return new Parts(model, optimizer, Json(path, metadata, "schedule"), Number(path, metadata, "epoch"),
+                         Number(path, metadata, "iteration"), rng, Json(path, metadata, "options"));
+    }
+
+    static long Number(string path, Dictionary<string, string> metadata, string key)
+    {
+        if (!metadata.TryGetValue(key, out var text))
+            throw new TorchException($"{path}: training checkpoint metadata lacks '{key}'");
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            throw new TorchException($"{path}: metadata '{key}' = '{text}' is not an integer");
+        return value;
+    }
+
+    static JsonObject? Json(string path, Dictionary<string, string> metadata, string key)
+    {
+        if (!metadata.TryGetValue(key, out var text)) return null;
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new TorchException($"{path}: metadata '{key}' is not a JSON object: {e.Message}");
+        }
+    }
+}
