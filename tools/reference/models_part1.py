@@ -177,13 +177,12 @@ def case(out_dir, name, model, x):
 
 def main(out_dir):
     torch.manual_seed(0)
-    torch.set_num_threads(2)
     os.makedirs(out_dir, exist_ok=True)
     for name, ctor in (("resnet18", torchvision.models.resnet18), ("resnet50", torchvision.models.resnet50)):
         model = ctor()
         torch.save(model.state_dict(), os.path.join(out_dir, name + ".pth"))
-        case(out_dir, name, model, torch.randn(2, 3, 64, 64))
-    case(out_dir, "seresnet50", seresnet50(), torch.randn(2, 3, 64, 64))
+        case(out_dir, name, model, torch.randn(2, 3, 96, 96))
+    case(out_dir, "seresnet50", seresnet50(), torch.randn(2, 3, 96, 96))
     case(out_dir, "unet-valid", UNet(1, 2, valid=True, bn=False), torch.randn(2, 1, 188, 188))
     case(out_dir, "unet", UNet(3, 5, valid=False, bn=True), torch.randn(2, 3, 64, 64))
     case(out_dir, "pspnet-r50", PSPNet(classes=21, dropout=0.0), torch.randn(2, 3, 65, 65))
