@@ -10,6 +10,7 @@ import argparse
 import copy
 import os
 import sys
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -98,6 +99,10 @@ def write_small(out):
     torch.save(views, os.path.join(out, "views.pt"))
     save(os.path.join(out, "views.safetensors"), views)
 
+    # The same plain data in protocol 2 (torch's default) and protocols 4 and 5 (FRAME, MEMOIZE, STACK_GLOBAL, ...).
+    for protocol in (2, 4, 5):
+        torch.save(plain_values(), os.path.join(out, f"values_p{protocol}.pt"), pickle_protocol=protocol)
+
     g = torch.Generator().manual_seed(1)
     x = torch.randn(3, 4, generator=g) * 100
     dtypes = {"f32": x, "f16": x.half(), "bf16": x.bfloat16(), "f64": x.double(), "i64": x.long(),
@@ -105,6 +110,19 @@ def write_small(out):
               "u8": x.abs().clamp(0, 255).to(torch.uint8), "bool": x > 0}
     torch.save(dtypes, os.path.join(out, "dtypes.pt"))
     save(os.path.join(out, "dtypes.safetensors"), dtypes)
+
+
+def plain_values():
+    """Python values of every kind a checkpoint holds, to check the unpickler's data model."""
+    shared = [1, 2]
+    return {
+        "small": 5, "neg": -7, "int16": 40000, "int32": -2**31, "int64": 2**40, "min64": -2**63, "huge": 2**80, "neghuge": -2**70,
+        "float": 1.5, "nan": float("nan"), "str": "h\u00e9llo \u2713", "empty": "", "bytes": b"\x00\x01\xff",
+        "bytearray": bytearray(b"ab"), "tuple": (1, (2, 3), ()), "list": [None, True, False], "set": {1, 2},
+        "frozenset": frozenset({"x"}), (1, "k"): "tuple key", 7: "int key", "ordered": OrderedDict(b=2, a=1),
+        "shared": [shared, shared], "size": torch.Size([2, 3]), "device": torch.device("cpu"), "dtype": torch.float16,
+        "tensor": torch.arange(6, dtype=torch.int32).reshape(2, 3),
+    }
 
 
 def write_resnet18(out):

@@ -83,27 +83,27 @@ internal sealed partial class PickleGlobals
         understood[$"{module}.{name}"] = new PickleFunction(module, name, invoke, isClass);
 
     /// <summary>What GLOBAL module/name stands for: a <see cref="PickleFunction"/> or an inert <see cref="PickledGlobal"/>.</summary>
-    public object Resolve(string module, string name, PickleReader reader)
+    public object Resolve(string module, string name)
     {
         module = module switch { "__builtin__" => "builtins", "copy_reg" => "copyreg", _ => module };
         if (!DottedName().IsMatch(module) || !DottedName().IsMatch(name))
-            throw reader.Error($"refused global '{module}.{name}': not a dotted Python name");
+            throw new InvalidDataException($"refused global '{module}.{name}': not a dotted Python name");
         var full = $"{module}.{name}";
         if (understood.TryGetValue(full, out var function)) return function;
         if (Unsupported.TryGetValue(full, out var reason))
-            throw reader.Error($"refused global {full}: {reason}");
+            throw new InvalidDataException($"refused global {full}: {reason}");
 
         // A protocol-4 name may be an attribute path ("os.system" inside another module): check every part of it.
         var nameParts = name.Split('.');
         var moduleParts = module == "__main__" ? [] : module.Split('.');
         if (moduleParts.Concat(nameParts).FirstOrDefault(s => s.StartsWith("__") && s.EndsWith("__")) is { } dunder)
-            throw reader.Error($"refused global {full}: names the special attribute '{dunder}', a known way to reach code");
+            throw new InvalidDataException($"refused global {full}: names the special attribute '{dunder}', a known way to reach code");
         if (module == "builtins" && nameParts.Length == 1 && DataBuiltins.Contains(name))
             return Inert(module, name);
         if (DataClassesInRefusedModules.Contains(full)) return Inert(module, name);
         var top = module.Split('.')[0];
         if (new[] { top }.Concat(nameParts).FirstOrDefault(DeniedModules.Contains) is { } denied)
-            throw reader.Error($"refused global {full}: module '{denied}' can run code or reach the system, and is never loaded");
+            throw new InvalidDataException($"refused global {full}: module '{denied}' can run code or reach the system, and is never loaded");
         return Inert(module, name);
     }
 

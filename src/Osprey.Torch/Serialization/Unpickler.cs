@@ -112,14 +112,14 @@ internal sealed class Unpickler(PickleReader reader, PickleGlobals globals, Func
                 break;
             }
 
-            case O.Global: Push(globals.Resolve(reader.ReadLine("GLOBAL module"), reader.ReadLine("GLOBAL name"), reader)); break;
+            case O.Global: Push(globals.Resolve(reader.ReadLine("GLOBAL module"), reader.ReadLine("GLOBAL name"))); break;
             case O.StackGlobal:
             {
                 var name = Pop();
                 var module = Pop();
                 if (module is not string m || name is not string nm)
                     throw new InvalidDataException($"STACK_GLOBAL needs two strings, got {Containers.Describe(module)} and {Containers.Describe(name)}");
-                Push(globals.Resolve(m, nm, reader));
+                Push(globals.Resolve(m, nm));
                 break;
             }
             case O.Reduce: { var args = Pop(); var callable = Pop(); Push(Call(callable, args, "REDUCE")); break; }
