@@ -18,7 +18,7 @@ internal static class NumpyValues
     /// <summary>numpy.core.multiarray.scalar(dtype, bytes) as a long, double or bool.</summary>
     public static object? Scalar(object?[] args)
     {
-        if (args is not [NumpyDType dtype, byte[] raw]) throw new InvalidDataException("expected (numpy dtype, bytes)");
+        if (args is not [NumpyDType dtype, byte[] raw] || dtype.Code.Length < 2) throw new InvalidDataException("expected (numpy dtype, bytes)");
         var (kind, size) = (dtype.Code[0], int.TryParse(dtype.Code[1..], out var n) ? n : -1);
         if (raw.Length != size) throw new InvalidDataException($"dtype {dtype.Code} needs {size} bytes, got {raw.Length}");
         var bytes = raw.AsSpan();

@@ -44,7 +44,10 @@ internal static class TorchLegacyReader
             if (id[5] is not null) throw new InvalidDataException($"storage '{key}' is a view of another storage (legacy storage views are not supported)");
             if (!storages.TryGetValue(key, out var storage))
             {
-                storages[key] = storage = new TorchStorage(key, dtype, numel);
+                storage = new TorchStorage(key, dtype, numel);
+                if (StorageData.ByteCount(storage) > file.Length)
+                    throw new InvalidDataException($"storage '{key}' of {numel} x {dtype.Name()} is larger than the whole file");
+                storages[key] = storage;
                 storage.Data = StorageData.Allocate(storage);
             }
             else if (storage.DType != dtype || storage.Numel != numel)

@@ -73,5 +73,10 @@ public static class TorchLoad
         {
             throw new TorchException($"{path}: cannot open: {e.Message}");
         }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+        {
+            // A damaged zip archive (bad compression method, CRC mismatch, inconsistent headers).
+            throw new TorchException($"{path}: cannot read: {e.Message}");
+        }
     }
 }
