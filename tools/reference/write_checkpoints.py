@@ -103,6 +103,10 @@ def write_small(out):
     for protocol in (2, 4, 5):
         torch.save(plain_values(), os.path.join(out, f"values_p{protocol}.pt"), pickle_protocol=protocol)
 
+    # Recognised but unsupported: a quantized tensor (torch._utils._rebuild_qtensor).
+    quantized = torch.quantize_per_tensor(torch.linspace(0, 1, 4), 0.1, 0, torch.quint8)
+    torch.save({"q": quantized}, os.path.join(out, "quantized.pt"))
+
     g = torch.Generator().manual_seed(1)
     x = torch.randn(3, 4, generator=g) * 100
     dtypes = {"f32": x, "f16": x.half(), "bf16": x.bfloat16(), "f64": x.double(), "i64": x.long(),

@@ -140,4 +140,31 @@ public class TorchLoadTests
             File.Delete(notTorch);
         }
     }
+
+    [Fact]
+    public void QuantizedTensorsAreRefusedByName()
+    {
+        using var scope = TensorScope.Begin();
+        var e = Assert.Throws<TorchException>(() => TorchLoad.Load(Fixture("quantized.pt")));
+        Assert.Contains("quantized.pt", e.Message);
+        Assert.Contains("torch._utils._rebuild_qtensor: quantized tensors are not supported", e.Message);
+    }
+
+    [Fact]
+    public void SavedFilesUseStoredRecordsUnderOneFolder()
+    {
+        using var scope = TensorScope.Begin();
+        var path = Path.Combine(Path.GetTempPath(), $"osprey-layout-{Guid.NewGuid():N}.pt");
+        try
+        {
+            TorchSave.SaveStateDict(path, new Dictionary<string, Tensor> { ["w"] = Tensor.Ones([2, 2]) });
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            Assert.Equal(["archive/data.pkl", "archive/data/0", "archive/version"], zip.Entries.Select(e => e.FullName));
+            Assert.All(zip.Entries, e => Assert.Equal(e.Length, e.CompressedLength));  // stored, not deflated
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
