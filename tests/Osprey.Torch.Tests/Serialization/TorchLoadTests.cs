@@ -53,9 +53,9 @@ public class TorchLoadTests
         using var scope = TensorScope.Begin();
         long before = Tensor.LiveCount;
         var loaded = TorchLoad.LoadStateDict(Fixture("nested.pt"));
-        AssertIdentical(Expected(Fixture("nested.safetensors")), loaded, "nested");
         // The optimizer's exp_avg / exp_avg_sq / step tensors were released: only the state dict is alive.
-        Assert.Equal(before + loaded.Count + 9, Tensor.LiveCount);
+        Assert.Equal(before + loaded.Count, Tensor.LiveCount);
+        AssertIdentical(Expected(Fixture("nested.safetensors")), loaded, "nested");
         Assert.Equal(loaded.Keys, TorchLoad.LoadStateDict(Fixture("nested.pt"), key: "model").Keys);
 
         var root = Assert.IsType<PickleDict>(TorchLoad.Load(Fixture("nested.pt")));
