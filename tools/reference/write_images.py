@@ -151,8 +151,9 @@ def pngs(expected):
     with open(path("truncated.png"), "wb") as f:
         f.write(data[: len(data) // 2])
     idat = data.index(b"IDAT")
+    idat_length = struct.unpack(">I", data[idat - 4:idat])[0]
     corrupt = bytearray(data)
-    corrupt[idat + 10] ^= 0xFF  # the CRC no longer matches
+    corrupt[idat + 4 + idat_length] ^= 0xFF  # the IDAT data is intact, its CRC is not
     with open(path("bad_crc.png"), "wb") as f:
         f.write(bytes(corrupt))
 
@@ -190,8 +191,10 @@ def jpegs(expected, metadata):
     metadata["jpeg_pil_vs_torchvision_max_diff"] = worst
 
     Image.fromarray(pattern(8, 8, 4), "CMYK").save(path("cmyk.jpg"), quality=90)
-    with open(path("rgb.jpg"), "rb") as f:
-        data = f.read()
+    # Big enough that the cut falls in the entropy-coded scan, after the headers.
+    buffer = io.BytesIO()
+    Image.fromarray(pattern(48, 64, 3), "RGB").save(buffer, format="JPEG", quality=90)
+    data = buffer.getvalue()
     with open(path("truncated.jpg"), "wb") as f:
         f.write(data[: len(data) * 2 // 3])
     with open(path("not_an_image.png"), "wb") as f:
