@@ -67,11 +67,11 @@ public sealed class IdxDataset : IClassificationDataset
 
     static int[] Header(byte[] data, string path, int magic, string what, int dims)
     {
-        if (data.Length < 4 + 4 * dims)
-            throw new InvalidDataException($"{path}: {data.Length} bytes is too short for an idx {what} header");
-        int found = BinaryPrimitives.ReadInt32BigEndian(data);
+        int found = data.Length >= 4 ? BinaryPrimitives.ReadInt32BigEndian(data) : -1;
         if (found != magic)
             throw new InvalidDataException($"{path}: magic number 0x{found:X8}, expected 0x{magic:X8} (idx {what}: unsigned bytes, {dims} dimension{(dims > 1 ? "s" : "")})");
+        if (data.Length < 4 + 4 * dims)
+            throw new InvalidDataException($"{path}: {data.Length} bytes is too short for an idx {what} header");
         var sizes = new int[dims];
         for (int d = 0; d < dims; d++)
         {
