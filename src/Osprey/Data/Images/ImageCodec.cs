@@ -168,6 +168,14 @@ public static class ImageCodec
         }
     }
 
-    /// <summary>The codec library's versions ("libpng 1.6.39, libjpeg-turbo ..."), for diagnostics.</summary>
-    public static string Versions => Marshal.PtrToStringUTF8(CodecNative.osc_versions()) ?? "?";
+    /// <summary>The codec library's versions ("libpng 1.6.39, libjpeg-turbo ...") and where it was loaded from, for
+    /// diagnostics; loading it throws DllNotFoundException naming every path tried.</summary>
+    public static (string Versions, string Path) Library
+    {
+        get
+        {
+            var versions = Marshal.PtrToStringUTF8(CodecNative.osc_versions()) ?? "?";
+            return (versions, CodecLibrary.LoadedFrom ?? "?");
+        }
+    }
 }
