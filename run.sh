@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh Release
-dotnet src/Osprey.Cli/bin/Release/net10.0/osprey.dll doctor "$@"
+./osprey doctor "$@"

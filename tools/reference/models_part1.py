@@ -6,6 +6,7 @@ For each: weights, a fixed input and the outputs in eval and train mode (BN batc
 
 Usage: /usr/bin/python3 tools/reference/models_part1.py OUT_DIR
 """
+import json
 import os
 import sys
 
@@ -46,8 +47,30 @@ class SEBottleneck(torchvision.models.resnet.Bottleneck):
         return self.relu(out + identity)
 
 
+class SEBasicBlock(torchvision.models.resnet.BasicBlock):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.se = SE(self.conv2.out_channels)
+
+    def forward(self, x):
+        identity = x
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.se(self.bn2(self.conv2(out)))
+        if self.downsample is not None:
+            identity = self.downsample(x)
+        return self.relu(out + identity)
+
+
+LAYERS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3]}
+
+
+def seresnet(depth, num_classes=1000, **kw):
+    block = SEBasicBlock if depth < 50 else SEBottleneck
+    return torchvision.models.resnet.ResNet(block, LAYERS[depth], num_classes=num_classes, **kw)
+
+
 def seresnet50(num_classes=1000, **kw):
-    return torchvision.models.resnet.ResNet(SEBottleneck, [3, 4, 6, 3], num_classes=num_classes, **kw)
+    return seresnet(50, num_classes, **kw)
 
 
 def double_conv(cin, cout, valid, bn):
@@ -125,9 +148,10 @@ def psp_head(cin, hidden, classes, dropout):
 
 
 class PSPNet(nn.Module):
-    def __init__(self, classes=150, dropout=0.1):
+    def __init__(self, classes=150, dropout=0.1, depth=50):
         super().__init__()
-        self.backbone = torchvision.models.resnet50(replace_stride_with_dilation=[False, True, True])
+        resnet = {50: torchvision.models.resnet50, 101: torchvision.models.resnet101}[depth]
+        self.backbone = resnet(replace_stride_with_dilation=[False, True, True])
         del self.backbone.fc
         del self.backbone.avgpool
         self.ppm = PPM(2048)
@@ -175,9 +199,24 @@ def case(out_dir, name, model, x):
     save(os.path.join(out_dir, name + ".safetensors"), state)
 
 
+def parameter_counts():
+    """Parameter counts of every registered model at its registry defaults, from these reference models."""
+    models = {}
+    for depth in LAYERS:
+        models[f"resnet{depth}"] = lambda d=depth: getattr(torchvision.models, f"resnet{d}")()
+        models[f"seresnet{depth}"] = lambda d=depth: seresnet(d)
+    models["unet"] = lambda: UNet(3, 2, valid=False, bn=True)
+    models["unet-valid"] = lambda: UNet(1, 2, valid=True, bn=False)
+    models["pspnet-r50"] = lambda: PSPNet(150, depth=50)
+    models["pspnet-r101"] = lambda: PSPNet(150, depth=101)
+    return {name: sum(p.numel() for p in build().parameters()) for name, build in models.items()}
+
+
 def main(out_dir):
     torch.manual_seed(0)
     os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "parameter_counts.json"), "w") as f:
+        json.dump(parameter_counts(), f, indent=1)
     for name, ctor in (("resnet18", torchvision.models.resnet18), ("resnet50", torchvision.models.resnet50)):
         model = ctor()
         randomize_bn(model, torch.Generator().manual_seed(1))

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Osprey.Data.Images;
 using Osprey.Torch;
 using Osprey.Torch.Diagnostics;
 using Spectre.Console;
@@ -49,6 +50,15 @@ public static class DoctorCommand
         table.AddRow("threads", $"{LibTorch.Threads} intra-op (cores: {Environment.ProcessorCount})");
         var cuda = LibTorch.CudaDeviceCount;
         table.AddRow("devices", cuda > 0 ? $"cpu, {cuda} CUDA" : "cpu (this libtorch has no CUDA devices)");
+        try
+        {
+            var (versions, path) = ImageCodec.Library;
+            table.AddRow("image codecs", Markup.Escape($"{versions} ({path})"));
+        }
+        catch (DllNotFoundException e)
+        {
+            table.AddRow("image codecs", $"[red]{Markup.Escape(e.Message)}[/]");
+        }
         var cpuCapability = LibTorch.BuildConfig.Split('\n').FirstOrDefault(l => l.Contains("CPU capability")) ?? "";
         if (cpuCapability.Length > 0) table.AddRow("CPU kernels", Markup.Escape(cpuCapability.Trim(' ', '-')));
         AnsiConsole.Write(table);
