@@ -158,8 +158,8 @@ def randomize_bn(model, gen):
 
 
 def case(out_dir, name, model, x):
-    gen = torch.Generator().manual_seed(1)
-    randomize_bn(model, gen)
+    """Randomizes BN (idempotent: same generator seed), saves weights, input and eval/train outputs."""
+    randomize_bn(model, torch.Generator().manual_seed(1))
     state = {"state." + k: v.clone() for k, v in model.state_dict().items()}
     model.eval()
     with torch.no_grad():
@@ -180,6 +180,7 @@ def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     for name, ctor in (("resnet18", torchvision.models.resnet18), ("resnet50", torchvision.models.resnet50)):
         model = ctor()
+        randomize_bn(model, torch.Generator().manual_seed(1))
         torch.save(model.state_dict(), os.path.join(out_dir, name + ".pth"))
         case(out_dir, name, model, torch.randn(2, 3, 96, 96))
     case(out_dir, "seresnet50", seresnet50(), torch.randn(2, 3, 96, 96))

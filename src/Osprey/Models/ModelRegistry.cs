@@ -12,17 +12,20 @@ public enum ModelTask { Classify, Segment, Detect }
 /// <summary>What a caller may choose when building a registered model; null keeps the model's default.</summary>
 public sealed record ModelArgs(long? NumClasses = null, long? InChannels = null);
 
-/// <summary>A registered model: its name, task, defaults, and how to build it and run it on a batch.</summary>
+/// <summary>
+/// A registered model: its name, task, defaults, and how to build it. <see cref="SmallImageSize"/> is the
+/// smallest convenient input side (for quick checks and tests); <see cref="DefaultImageSize"/> the usual one.
+/// </summary>
 public sealed record ModelEntry(string Name, ModelTask Task, string Description, long DefaultClasses, long DefaultInChannels,
-                                long DefaultImageSize, Func<ModelArgs, Module> Build)
+                                long DefaultImageSize, long SmallImageSize, Func<ModelArgs, Module> Build)
 {
-    /// <summary>Runs the model's forward (its typed output is returned as object; the caller disposes it).</summary>
-    public static object Forward(Module model, Tensor input) => model switch
+    /// <summary>Runs the model's forward on an image batch; the caller disposes the output.</summary>
+    public static IModelOutput Forward(Module model, Tensor input) => model switch
     {
-        Module<Tensor, Tensor> m => m.Call(input),
+        Module<Tensor, Tensor> m => new TensorOutput(m.Call(input)),
         Module<Tensor, SegmentationOutput> m => m.Call(input),
         Module<ImageBatch, DetrOutput> m => ForwardUnpadded(m, input),
-        _ => throw new ArgumentException($"{model.TypeName} has no tensor forward"),
+        _ => throw new ArgumentException($"{model.TypeName} has no image-batch forward"),
     };
 
     static DetrOutput ForwardUnpadded(Module<ImageBatch, DetrOutput> model, Tensor input)
@@ -30,6 +33,13 @@ public sealed record ModelEntry(string Name, ModelTask Task, string Description,
         using var batch = ImageBatch.FromTensor(input);
         return model.Call(batch);
     }
+}
+
+/// <summary>A plain tensor output (classifier logits) as an <see cref="IModelOutput"/>.</summary>
+public sealed record TensorOutput(Tensor Value) : IModelOutput
+{
+    public IEnumerable<Tensor> Tensors() => [Value];
+    public void Dispose() => Value.Dispose();
 }
 
 /// <summary>Every model Osprey builds by name (the CLI's --model and `osprey info`).</summary>
@@ -54,21 +64,21 @@ public static class ModelRegistry
             list.Add(ResNetEntry($"seresnet{depth}", depth, ResidualAttention.Se(), $"SE-ResNet-{depth} (SE r=16 in every block)"));
         }
         list.Add(new ModelEntry("unet", ModelTask.Segment, "UNet with padded convolutions and BatchNorm (output = input size)",
-            2, 3, 256, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })));
+            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })));
         list.Add(new ModelEntry("unet-valid", ModelTask.Segment, "the original UNet: valid convolutions, 572 -> 388",
-            2, 1, 572, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })));
+            2, 1, 572, 188, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })));
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
-                150, 3, 473, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
+                150, 3, 473, 65, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
         list.Add(new ModelEntry("detr-r50", ModelTask.Detect, "DETR with a ResNet-50 (frozen BN), 6+6 transformer layers, 100 queries",
-            91, 3, 800, a => a.InChannels is { } c && c != 3
+            91, 3, 800, 64, a => a.InChannels is { } c && c != 3
                 ? throw new ArgumentException($"detr-r50 takes RGB images (3 channels), got {c}")
                 : new Detr(new DetrOptions { NumClasses = a.NumClasses ?? 91 })));
         return list;
     }
 
     static ModelEntry ResNetEntry(string name, int depth, ResidualAttention attention, string description) =>
-        new(name, ModelTask.Classify, description, 1000, 3, 224, a => new ResNet(new ResNetOptions
+        new(name, ModelTask.Classify, description, 1000, 3, 224, 64, a => new ResNet(new ResNetOptions
         {
             Depth = depth, NumClasses = a.NumClasses ?? 1000, InChannels = a.InChannels ?? 3, Attention = attention,
         }));

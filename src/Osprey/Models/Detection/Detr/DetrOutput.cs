@@ -18,8 +18,10 @@ public sealed record DetrPrediction(Tensor Logits, Tensor Boxes) : IDisposable
 /// <see cref="Boxes"/>, and <see cref="Auxiliary"/> predictions of every earlier layer, first to second-to-last
 /// (empty when the model is built without auxiliary outputs). They feed the auxiliary decoding losses.
 /// </summary>
-public sealed record DetrOutput(Tensor Logits, Tensor Boxes, IReadOnlyList<DetrPrediction> Auxiliary) : IDisposable
+public sealed record DetrOutput(Tensor Logits, Tensor Boxes, IReadOnlyList<DetrPrediction> Auxiliary) : IModelOutput
 {
+    public IEnumerable<Tensor> Tensors() => new[] { Logits, Boxes }.Concat(Auxiliary.SelectMany(a => new[] { a.Logits, a.Boxes }));
+
     /// <summary>Splits per-layer predictions stacked as (layers, N, Q, ...) into final and auxiliary outputs
     /// (views of the stacked tensors, in the current scope).</summary>
     public static DetrOutput FromLayers(Tensor logits, Tensor boxes, bool auxiliary)

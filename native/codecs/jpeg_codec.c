@@ -1,0 +1,134 @@
+/* JPEG through libjpeg-turbo's TurboJPEG API, which handles libjpeg's longjmp internally and reports by status. */
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+#include "osprey_codecs.h"
+#include "pixels.h"
+
+static void set_tj_error(char* err, size_t err_size, tjhandle handle, const char* what) {
+  osc_set_error(err, err_size, "%s: %s", what, tjGetErrorStr2(handle));
+}
+
+int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, osc_image* result, uint8_t** pixels, char* err,
+                    size_t err_size) {
+  *pixels = NULL;
+  if (size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
+    osc_set_error(err, err_size, "not a JPEG file (bad SOI marker)");
+    return OSC_ERROR;
+  }
+  if (mode == OSC_INDICES) {
+    osc_set_error(err, err_size, "a JPEG cannot hold exact indices (it is lossy): store masks as PNG");
+    return OSC_ERROR;
+  }
+  if (mode < OSC_UNCHANGED || mode > OSC_RGBA) {
+    osc_set_error(err, err_size, "unknown read mode %d", mode);
+    return OSC_ERROR;
+  }
+  tjhandle handle = tjInitDecompress();
+  if (!handle) {
+    osc_set_error(err, err_size, "TurboJPEG could not allocate its state: %s", tjGetErrorStr2(NULL));
+    return OSC_ERROR;
+  }
+  int width, height, subsampling, colorspace;
+  if (tjDecompressHeader3(handle, data, (unsigned long)size, &width, &height, &subsampling, &colorspace) != 0) {
+    set_tj_error(err, err_size, handle, "cannot read the JPEG header");
+    tjDestroy(handle);
+    return OSC_ERROR;
+  }
+  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
+    osc_set_error(err, err_size, "CMYK JPEGs are not supported (convert the file to RGB)");
+    tjDestroy(handle);
+    return OSC_ERROR;
+  }
+  const int gray_source = colorspace == TJCS_GRAY;
+  int channels = osc_mode_channels(mode, gray_source ? 1 : 3);
+  /* TurboJPEG decodes straight to gray (the Y channel, as libjpeg's JCS_GRAYSCALE), RGB or RGBA (alpha 255);
+   * gray+alpha is gray plus an opaque channel added after. */
+  const int decode_channels = channels == 2 ? 1 : channels;
+  const int format = decode_channels == 1 ? TJPF_GRAY : decode_channels == 3 ? TJPF_RGB : TJPF_RGBA;
+  const size_t count = (size_t)width * (size_t)height;
+  if (count > OSC_MAX_PIXEL_BYTES / 4) {
+    osc_set_error(err, err_size, "image too large to decode (%d x %d)", width, height);
+    tjDestroy(handle);
+    return OSC_ERROR;
+  }
+  uint8_t* buffer = (uint8_t*)malloc(count * decode_channels + 1);
+  if (!buffer) {
+    osc_set_error(err, err_size, "out of memory for a %d x %d image", width, height);
+    tjDestroy(handle);
+    return OSC_ERROR;
+  }
+  if (tjDecompress2(handle, data, (unsigned long)size, buffer, width, 0, height, format, 0) != 0) {
+    /* A warning still yields an image. Most warnings are harmless (extraneous bytes before a marker), but a
+     * premature end of data means the bottom of the picture is invented gray: that file is truncated. */
+    const char* message = tjGetErrorStr2(handle);
+    if (tjGetErrorCode(handle) == TJERR_FATAL || strstr(message, "Premature end") != NULL) {
+      osc_set_error(err, err_size, "%s%s", message,
+                    strstr(message, "Premature end") ? " (the file is truncated)" : "");
+      free(buffer);
+      tjDestroy(handle);
+      return OSC_ERROR;
+    }
+  }
+  tjDestroy(handle);
+  if (channels == 2) {
+    uint8_t* with_alpha = (uint8_t*)malloc(count * 2 + 1);
+    if (!with_alpha) {
+      free(buffer);
+      osc_set_error(err, err_size, "out of memory for a %d x %d image", width, height);
+      return OSC_ERROR;
+    }
+    osc_convert_channels(buffer, 1, with_alpha, 2, count, 1);
+    free(buffer);
+    buffer = with_alpha;
+  }
+  result->width = width;
+  result->height = height;
+  result->channels = channels;
+  result->bytes_per_sample = 1;
+  *pixels = buffer;
+  return OSC_OK;
+}
+
+int osc_jpeg_encode(const uint8_t* pixels, const osc_image* image, int quality, uint8_t** out, size_t* out_size,
+                    char* err, size_t err_size) {
+  *out = NULL;
+  *out_size = 0;
+  if ((image->channels != 1 && image->channels != 3) || image->bytes_per_sample != 1 || image->width <= 0 ||
+      image->height <= 0) {
+    osc_set_error(err, err_size, "JPEG encode needs an 8-bit gray or RGB image (got %d channels, %d bytes per sample)",
+                  image->channels, image->bytes_per_sample);
+    return OSC_ERROR;
+  }
+  if (quality < 1 || quality > 100) {
+    osc_set_error(err, err_size, "JPEG quality must be 1..100, got %d", quality);
+    return OSC_ERROR;
+  }
+  tjhandle handle = tjInitCompress();
+  if (!handle) {
+    osc_set_error(err, err_size, "TurboJPEG could not allocate its state: %s", tjGetErrorStr2(NULL));
+    return OSC_ERROR;
+  }
+  unsigned char* jpeg = NULL;
+  unsigned long jpeg_size = 0;
+  const int gray = image->channels == 1;
+  if (tjCompress2(handle, pixels, image->width, 0, image->height, gray ? TJPF_GRAY : TJPF_RGB, &jpeg, &jpeg_size,
+                  gray ? TJSAMP_GRAY : TJSAMP_420, quality, 0) != 0) {
+    set_tj_error(err, err_size, handle, "JPEG encode failed");
+    tjFree(jpeg);
+    tjDestroy(handle);
+    return OSC_ERROR;
+  }
+  tjDestroy(handle);
+  *out = (uint8_t*)malloc(jpeg_size);
+  if (!*out) {
+    tjFree(jpeg);
+    osc_set_error(err, err_size, "out of memory");
+    return OSC_ERROR;
+  }
+  memcpy(*out, jpeg, jpeg_size);
+  tjFree(jpeg);
+  *out_size = jpeg_size;
+  return OSC_OK;
+}

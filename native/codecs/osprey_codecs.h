@@ -1,0 +1,56 @@
+/* libosprey_codecs: PNG (libpng 1.6) and JPEG (libjpeg-turbo's TurboJPEG) behind a small C ABI.
+ *
+ * Why a C library of our own rather than P/Invoke into libpng: libpng reports errors with longjmp, and a longjmp
+ * must never unwind through .NET frames. libpng's simplified API (png_image_*) catches its own longjmp, but it
+ * cannot give what we need: its 16-bit output is linear-light (gamma-converted, alpha-premultiplied), not the raw
+ * samples, and its colour-mapped output is a colormap libpng builds itself, not the file's palette indices (which
+ * are the class ids of segmentation masks). So setjmp/longjmp stay inside this library: every export returns a
+ * status and writes the codec's message into the caller's buffer; nothing crosses the ABI but data.
+ *
+ * Pixels are interleaved HWC, row-major, 1 or 2 bytes per sample (2 = native-endian uint16).
+ * Buffers returned in *pixels / *out are malloc'd here and released with osc_free. All functions are thread-safe. */
+#ifndef OSPREY_CODECS_H
+#define OSPREY_CODECS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define OSC_EXPORT __attribute__((visibility("default")))
+#else
+#define OSC_EXPORT
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OSC_OK 0
+#define OSC_ERROR 1
+
+/* Output channel layouts. OSC_INDICES: the raw samples of a single-channel image (palette indices of a palette PNG,
+ * gray values of a gray PNG, unscaled even at bit depths 1/2/4). */
+enum osc_mode { OSC_UNCHANGED = 0, OSC_GRAY = 1, OSC_GRAY_ALPHA = 2, OSC_RGB = 3, OSC_RGBA = 4, OSC_INDICES = 5 };
+
+typedef struct osc_image {
+  int32_t width, height, channels, bytes_per_sample;
+} osc_image;
+
+OSC_EXPORT int osc_png_decode(const uint8_t* data, size_t size, int mode, osc_image* info, uint8_t** pixels,
+                              char* err, size_t err_size);
+OSC_EXPORT int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, osc_image* info, uint8_t** pixels,
+                               char* err, size_t err_size);
+/* channels 1..4 (gray, gray+alpha, RGB, RGBA); bytes_per_sample 1 or 2. */
+OSC_EXPORT int osc_png_encode(const uint8_t* pixels, const osc_image* info, int compression_level, uint8_t** out,
+                              size_t* out_size, char* err, size_t err_size);
+/* channels 1 or 3, 8-bit; quality 1..100; colour is 4:2:0 subsampled. */
+OSC_EXPORT int osc_jpeg_encode(const uint8_t* pixels, const osc_image* info, int quality, uint8_t** out,
+                               size_t* out_size, char* err, size_t err_size);
+OSC_EXPORT void osc_free(void* p);
+/* "libpng X.Y.Z, libjpeg-turbo (TurboJPEG API)" */
+OSC_EXPORT const char* osc_versions(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

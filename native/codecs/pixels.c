@@ -1,0 +1,65 @@
+#include "pixels.h"
+
+#include <stdio.h>
+
+#include "osprey_codecs.h"
+
+void osc_set_error(char* err, size_t err_size, const char* fmt, ...) {
+  if (!err || err_size == 0) return;
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(err, err_size, fmt, args);
+  va_end(args);
+}
+
+int osc_mode_channels(int mode, int src_channels) {
+  switch (mode) {
+    case OSC_UNCHANGED: return src_channels;
+    case OSC_GRAY: return 1;
+    case OSC_GRAY_ALPHA: return 2;
+    case OSC_RGB: return 3;
+    case OSC_RGBA: return 4;
+    default: return 0;
+  }
+}
+
+static inline uint32_t load(const uint8_t* p, size_t i, int wide) {
+  return wide ? ((const uint16_t*)p)[i] : p[i];
+}
+
+static inline void store(uint8_t* p, size_t i, uint32_t v, int wide) {
+  if (wide) ((uint16_t*)p)[i] = (uint16_t)v;
+  else p[i] = (uint8_t)v;
+}
+
+/* PIL's ImagingConvert RGB->L: (r*19595 + g*38470 + b*7471 + 0x8000) >> 16. */
+static inline uint32_t luma(uint32_t r, uint32_t g, uint32_t b) {
+  return (uint32_t)(((uint64_t)r * 19595 + (uint64_t)g * 38470 + (uint64_t)b * 7471 + 0x8000) >> 16);
+}
+
+void osc_convert_channels(const uint8_t* src, int sc, uint8_t* dst, int dc, size_t count, int bytes_per_sample) {
+  int wide = bytes_per_sample == 2;
+  uint32_t opaque = wide ? 65535u : 255u;
+  for (size_t i = 0; i < count; i++) {
+    const size_t s = i * (size_t)sc, d = i * (size_t)dc;
+    uint32_t r, g, b, a;
+    if (sc <= 2) {
+      r = g = b = load(src, s, wide);
+      a = sc == 2 ? load(src, s + 1, wide) : opaque;
+    } else {
+      r = load(src, s, wide);
+      g = load(src, s + 1, wide);
+      b = load(src, s + 2, wide);
+      a = sc == 4 ? load(src, s + 3, wide) : opaque;
+    }
+    if (dc <= 2) {
+      store(dst, d, sc <= 2 ? r : luma(r, g, b), wide);
+      if (dc == 2) store(dst, d + 1, a, wide);
+    } else {
+      store(dst, d, r, wide);
+      store(dst, d + 1, g, wide);
+      store(dst, d + 2, b, wide);
+      if (dc == 4) store(dst, d + 3, a, wide);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+namespace Osprey.Torch.Serialization;
+
+/// <summary>
+/// Loads files written by PyTorch's <c>torch.save</c> (the zip format and the legacy format) without
+/// running any code from them: see <see cref="Unpickler"/> for what a file may contain.
+/// </summary>
+public static class TorchLoad
+{
+    /// <summary>
+    /// The saved object as a tree: <see cref="PickleDict"/> for dicts, <c>List&lt;object?&gt;</c> for lists,
+    /// <c>object?[]</c> for tuples, <c>HashSet&lt;object?&gt;</c> for sets, long / double / bool / string / byte[]
+    /// (BigInteger for huge ints), null for None, <see cref="Tensor"/> (owned by the current scope, CPU), and
+    /// <see cref="PickledObject"/> for instances of other classes (such as a pickled nn.Module).
+    /// </summary>
+    public static object? Load(string path, PickleLimits? limits = null)
+    {
+        using var scope = TensorScope.Begin();
+        var root = LoadInScope(path, limits ?? PickleLimits.Default, out var tensors);
+        scope.Keep([.. tensors]);
+        return root;
+    }
+
+    /// <summary>
+    /// The tensors of a model's state dict, named as <c>module.state_dict()</c> names them, found in: a plain
+    /// state dict; a dict holding one under <paramref name="key"/> or, when no key is given, under "ema",
+    /// "model", "state_dict", "model_state_dict" or "module" (DETR, ultralytics, common training scripts); or a
+    /// pickled nn.Module (its parameters and persistent buffers). Tensors belong to the current scope; the
+    /// rest of the file (optimizer state, ...) is released.
+    /// </summary>
+    public static Dictionary<string, Tensor> LoadStateDict(string path, string? key = null, PickleLimits? limits = null)
+    {
+        using var scope = TensorScope.Begin();
+        var root = LoadInScope(path, limits ?? PickleLimits.Default, out _);
+        var stateDict = StateDictFinder.Find(root, key, path);
+        foreach (var tensor in stateDict.Values)
+        {
+            if (tensor.RequiresGrad) tensor.RequiresGrad = false;
+            if (tensor.Owner == scope) scope.Keep(tensor);
+        }
+        return stateDict;
+    }
+
+    static object? LoadInScope(string path, PickleLimits limits, out List<Tensor> tensors)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            Span<byte> head = stackalloc byte[4];
+            int n = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            file.Position = 0;
+            TorchRebuild rebuild;
+            object? root;
+            if (TorchZipReader.IsZip(head[..n]))
+                root = TorchZipReader.Load(path, file, limits, out rebuild);
+            else if (TorchLegacyReader.IsLegacy(head[..n]))
+            {
+                if (file.Length > Array.MaxLength)
+                    throw new TorchException($"{path}: legacy-format files over 2 GB are not supported; re-save with torch.save (zip format)");
+                var bytes = new byte[file.Length];
+                file.ReadExactly(bytes);
+                root = TorchLegacyReader.Load(path, bytes, limits, out rebuild);
+            }
+            else
+                throw new TorchException($"{path}: not a PyTorch checkpoint: expected a torch.save zip archive or the legacy pickle format");
+            tensors = rebuild.Created;
+            return root;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new TorchException($"{path}: the file ends before the data it declares (truncated?)");
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new TorchException($"{path}: cannot open: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+        {
+            // A damaged zip archive (bad compression method, CRC mismatch, inconsistent headers).
+            throw new TorchException($"{path}: cannot read: {e.Message}");
+        }
+    }
+}

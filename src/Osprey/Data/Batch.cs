@@ -1,0 +1,45 @@
+using Osprey.Torch;
+
+namespace Osprey.Data;
+
+/// <summary>
+/// Collated samples. The batch owns its tensors (they belong to no TensorScope): dispose it when done with it,
+/// typically <c>foreach (var batch in loader.Epoch(e)) using (batch) { ... }</c>.
+/// </summary>
+public sealed class Batch : IDisposable
+{
+    /// <summary>(N, C, H, W) float images.</summary>
+    public Tensor Images { get; }
+    /// <summary>(N) int64 class labels (-1 where a sample has none).</summary>
+    public Tensor Labels { get; }
+    /// <summary>(N, H, W) masks when every sample has one, else null.</summary>
+    public Tensor? Masks { get; }
+    /// <summary>Per-sample (Ni, 4) boxes and (Ni) box labels when every sample has boxes, else null.</summary>
+    public IReadOnlyList<Tensor>? Boxes { get; }
+    public IReadOnlyList<Tensor>? BoxLabels { get; }
+    /// <summary>The dataset indices of the samples, in batch order.</summary>
+    public IReadOnlyList<int> Indices { get; }
+    /// <summary>Position of this batch in its epoch (0-based).</summary>
+    public int Number { get; }
+
+    public int Count => Indices.Count;
+
+    internal Batch(int number, int[] indices, Tensor images, Tensor labels, Tensor? masks, Tensor[]? boxes, Tensor[]? boxLabels)
+    {
+        (Number, Indices, Images, Labels, Masks, Boxes, BoxLabels) = (number, indices, images, labels, masks, boxes, boxLabels);
+    }
+
+    internal IEnumerable<Tensor> Tensors()
+    {
+        yield return Images;
+        yield return Labels;
+        if (Masks != null) yield return Masks;
+        foreach (var t in Boxes ?? []) yield return t;
+        foreach (var t in BoxLabels ?? []) yield return t;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in Tensors()) t.Dispose();
+    }
+}

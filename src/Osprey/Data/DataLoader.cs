@@ -1,0 +1,86 @@
+using Osprey.Data.Transforms;
+using Osprey.Torch;
+
+namespace Osprey.Data;
+
+/// <summary>
+/// Batches a dataset: shuffles per epoch from (seed, epoch), applies the transform with a generator derived from
+/// (seed, epoch, sample index), and collates into a <see cref="Batch"/>. With workers, whole batches are assembled on
+/// worker threads with at most <see cref="LoaderOptions.Prefetch"/> batches built ahead; the order and the content of
+/// every batch depend only on the seed, never on the worker count or thread timing.
+/// Each batch's tensors are made inside the building thread's scopes and handed to the consumer, who disposes the batch.
+/// </summary>
+public sealed class DataLoader
+{
+    readonly IDataset<Sample> dataset;
+    readonly ITransform? transform;
+
+    public LoaderOptions Options { get; }
+
+    public DataLoader(IDataset<Sample> dataset, ITransform? transform, LoaderOptions options)
+    {
+        options.Validate();
+        if (dataset.Count == 0) throw new ArgumentException("the dataset is empty", nameof(dataset));
+        (this.dataset, this.transform, Options) = (dataset, transform, options);
+    }
+
+    /// <summary>Batches per epoch (the last partial batch counts unless DropLast).</summary>
+    public int BatchCount => Options.DropLast ? dataset.Count / Options.BatchSize : (dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>The dataset indices of epoch <paramref name="epoch"/> in the order they are served.</summary>
+    public int[] Order(int epoch)
+    {
+        var order = Enumerable.Range(0, dataset.Count).ToArray();
+        if (!Options.Shuffle) return order;
+        var random = SeedMix.Generator(Options.Seed, epoch, SeedMix.ShuffleStream);
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    /// <summary>The batches of one epoch. Dispose each batch; leaving the loop early stops the workers and disposes
+    /// whatever they had built.</summary>
+    public IEnumerable<Batch> Epoch(int epoch)
+    {
+        var order = Order(epoch);
+        var plan = new int[BatchCount][];
+        for (int b = 0; b < plan.Length; b++)
+            plan[b] = order[(b * Options.BatchSize)..Math.Min(order.Length, (b + 1) * Options.BatchSize)];
+        return Options.Workers == 0 ? Inline(plan, epoch) : Prefetched(plan, epoch);
+    }
+
+    IEnumerable<Batch> Inline(int[][] plan, int epoch)
+    {
+        for (int b = 0; b < plan.Length; b++) yield return Build(b, plan[b], epoch);
+    }
+
+    IEnumerable<Batch> Prefetched(int[][] plan, int epoch)
+    {
+        using var pipeline = new PrefetchPipeline<Batch>(plan.Length, b => Build(b, plan[b], epoch), Options.Workers, Options.Prefetch);
+        for (int b = 0; b < plan.Length; b++) yield return pipeline.Take(b);
+    }
+
+    /// <summary>One sample, transformed with its own generator; its tensors move to the caller's scope and the
+    /// transform's intermediates are freed now, not at the end of the batch.</summary>
+    Sample Prepare(int index, int epoch)
+    {
+        using var scope = TensorScope.Begin();
+        var sample = dataset.Get(index);
+        if (transform != null) sample = transform.Apply(sample, SeedMix.Generator(Options.Seed, epoch, index));
+        foreach (var t in sample.Tensors()) scope.Keep(t);
+        return sample;
+    }
+
+    Batch Build(int number, int[] indices, int epoch)
+    {
+        using var scope = TensorScope.Begin();
+        var samples = indices.Select(i => Prepare(i, epoch)).ToArray();
+        var batch = Collate.Samples(number, indices, samples);
+        // The batch, not any scope, owns its tensors: the consumer may be on another thread or in another scope.
+        foreach (var t in batch.Tensors()) scope.Keep(t).DetachFromScope();
+        return batch;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Runtime.InteropServices;
+using Osprey.Torch;
+using Osprey.Torch.Serialization;
+
+namespace Osprey.Data.Images;
+
+/// <summary>
+/// Reads and writes PNG and JPEG files through libosprey_codecs (libpng, libjpeg-turbo).
+/// Images are CHW tensors as torchvision.io.decode_image gives them: uint8 for 8-bit data; int32 holding 0..65535 for
+/// 16-bit PNGs (libtorch has no uint16). The codecs produce interleaved HWC rows; they are permuted to CHW here, once,
+/// because every transform and model downstream works on CHW. The format is found from the data's first bytes, never
+/// from the file name. JPEGs are turned upright by their EXIF orientation (unless asked not to).
+/// </summary>
+public static class ImageCodec
+{
+    /// <summary>Decodes the image file at <paramref name="path"/>; failures name the file and the codec's reason.</summary>
+    public static Tensor Read(string path, ImageReadMode mode = ImageReadMode.Unchanged, bool applyExifOrientation = true)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"image file not found: {path}", path);
+        return Decode(File.ReadAllBytes(path), mode, path, applyExifOrientation);
+    }
+
+    /// <summary>Decodes PNG or JPEG bytes; <paramref name="source"/> names them in errors.</summary>
+    public static Tensor Decode(ReadOnlySpan<byte> data, ImageReadMode mode = ImageReadMode.Unchanged, string source = "<memory>",
+                                bool applyExifOrientation = true)
+    {
+        var format = ImageFormats.Detect(data);
+        switch (format)
+        {
+            case ImageFormat.Png:
+                return DecodeWith(data, mode, source, "PNG", png: true);
+            case ImageFormat.Jpeg:
+                using (var scope = TensorScope.Begin())
+                {
+                    var image = DecodeWith(data, mode, source, "JPEG", png: false);
+                    var orientation = applyExifOrientation ? ExifOrientation.Read(data) : 1;
+                    return scope.Keep(ExifOrientation.Apply(image, orientation));
+                }
+            default:
+                throw new ImageDecodeException(source, "an image",
+                    $"not a PNG or JPEG file (starts with {ImageFormats.Head(data)}); supported formats: PNG, JPEG");
+        }
+    }
+
+    static unsafe Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, string codec, bool png)
+    {
+        byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
+        CodecImage info;
+        IntPtr pixels;
+        int status;
+        fixed (byte* p = data)
+        {
+            status = png
+                ? CodecNative.osc_png_decode(p, (nuint)data.Length, (int)mode, out info, out pixels, err, CodecNative.ErrorBufferSize)
+                : CodecNative.osc_jpeg_decode(p, (nuint)data.Length, (int)mode, out info, out pixels, err, CodecNative.ErrorBufferSize);
+        }
+        if (status != CodecNative.Ok) throw new ImageDecodeException(source, codec, CodecNative.Message(err));
+        try
+        {
+            return ToChw(pixels, info);
+        }
+        finally
+        {
+            CodecNative.osc_free(pixels);
+        }
+    }
+
+    static unsafe Tensor ToChw(IntPtr pixels, CodecImage info)
+    {
+        using var scope = TensorScope.Begin();
+        long h = info.Height, w = info.Width, c = info.Channels;
+        long count = h * w * c;
+        Tensor hwc;
+        if (info.BytesPerSample == 1)
+        {
+            hwc = Tensor.FromBytes(new ReadOnlySpan<byte>((void*)pixels, checked((int)count)), DType.UInt8, h, w, c);
+        }
+        else
+        {
+            var samples = new ReadOnlySpan<ushort>((void*)pixels, checked((int)count));
+            var widened = new int[count];
+            for (int i = 0; i < widened.Length; i++) widened[i] = samples[i];
+            hwc = Tensor.From(widened, h, w, c);
+        }
+        return scope.Keep(hwc.Permute(2, 0, 1).Contiguous());
+    }
+
+    /// <summary>PNG bytes of a CHW (or HW) image: uint8 with 1-4 channels, or int32 0..65535 written as 16-bit.</summary>
+    public static byte[] EncodePng(Tensor image, int compressionLevel = 6)
+    {
+        if (compressionLevel is < 0 or > 9) throw new ArgumentOutOfRangeException(nameof(compressionLevel), compressionLevel, "zlib level 0..9");
+        var (bytes, info) = Interleave(image, "PNG", maxChannels: 4, allowSixteenBit: true);
+        return Encode(bytes, info, compressionLevel, png: true);
+    }
+
+    /// <summary>JPEG bytes of a uint8 CHW (or HW) gray or RGB image; colour is 4:2:0 subsampled.</summary>
+    public static byte[] EncodeJpeg(Tensor image, int quality = 90)
+    {
+        if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), quality, "JPEG quality is 1..100");
+        var (bytes, info) = Interleave(image, "JPEG", maxChannels: 3, allowSixteenBit: false);
+        if (info.Channels == 2) throw new ArgumentException("JPEG stores gray or RGB images, not gray+alpha", nameof(image));
+        return Encode(bytes, info, quality, png: false);
+    }
+
+    /// <summary>Writes an image atomically (temp file + rename), as PNG or JPEG by the path's extension.</summary>
+    public static void Write(string path, Tensor image, int jpegQuality = 90)
+    {
+        var bytes = ImageFormats.FromExtension(path) switch
+        {
+            ImageFormat.Png => EncodePng(image),
+            ImageFormat.Jpeg => EncodeJpeg(image, jpegQuality),
+            _ => throw new ArgumentException($"cannot tell the image format of {path}: use a .png, .jpg or .jpeg extension", nameof(path)),
+        };
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    static (byte[] Bytes, CodecImage Info) Interleave(Tensor image, string codec, int maxChannels, bool allowSixteenBit)
+    {
+        using var scope = TensorScope.Begin();
+        var shape = image.Shape;
+        if (shape.Length is not (2 or 3))
+            throw new ArgumentException($"{codec} encode needs a CHW or HW image, got shape [{string.Join(", ", shape)}]", nameof(image));
+        var chw = shape.Length == 2 ? image.Unsqueeze(0) : image;
+        long c = chw.Size(0), h = chw.Size(1), w = chw.Size(2);
+        if (c < 1 || c > maxChannels)
+            throw new ArgumentException($"{codec} encode takes 1..{maxChannels} channels, got {c} (shape [{string.Join(", ", shape)}])", nameof(image));
+        var hwc = chw.Permute(1, 2, 0).Contiguous();
+        var dtype = image.DType;
+        var info = new CodecImage { Width = (int)w, Height = (int)h, Channels = (int)c, BytesPerSample = 1 };
+        if (dtype == DType.UInt8) return (hwc.ToBytes(), info);
+        if (dtype == DType.Int32 && allowSixteenBit)
+        {
+            var values = hwc.ToArray<int>();
+            var bytes = new byte[values.Length * 2];
+            var samples = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
+            for (int i = 0; i < values.Length; i++)
+            {
+                if ((uint)values[i] > ushort.MaxValue)
+                    throw new ArgumentException($"16-bit PNG samples must be 0..65535, found {values[i]}", nameof(image));
+                samples[i] = (ushort)values[i];
+            }
+            return (bytes, info with { BytesPerSample = 2 });
+        }
+        throw new ArgumentException($"{codec} encode takes uint8{(allowSixteenBit ? " (or int32 for 16-bit)" : "")} images, got {dtype.Name()}: " +
+                                    "convert floats with (x * 255).Round().Clamp(0, 255).To(DType.UInt8)", nameof(image));
+    }
+
+    static unsafe byte[] Encode(byte[] pixels, CodecImage info, int setting, bool png)
+    {
+        byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
+        IntPtr output;
+        nuint size;
+        int status;
+        fixed (byte* p = pixels)
+        {
+            status = png
+                ? CodecNative.osc_png_encode(p, in info, setting, out output, out size, err, CodecNative.ErrorBufferSize)
+                : CodecNative.osc_jpeg_encode(p, in info, setting, out output, out size, err, CodecNative.ErrorBufferSize);
+        }
+        if (status != CodecNative.Ok) throw new InvalidOperationException($"{(png ? "PNG" : "JPEG")} encode failed: {CodecNative.Message(err)}");
+        try
+        {
+            return new ReadOnlySpan<byte>((void*)output, checked((int)size)).ToArray();
+        }
+        finally
+        {
+            CodecNative.osc_free(output);
+        }
+    }
+
+    /// <summary>The codec library's versions ("libpng 1.6.39, libjpeg-turbo ...") and where it was loaded from, for
+    /// diagnostics; loading it throws DllNotFoundException naming every path tried.</summary>
+    public static (string Versions, string Path) Library
+    {
+        get
+        {
+            var versions = Marshal.PtrToStringUTF8(CodecNative.osc_versions()) ?? "?";
+            return (versions, CodecLibrary.LoadedFrom ?? "?");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Xunit.Abstractions;
+using Osprey.Torch.Serialization;
+using static Osprey.Torch.Tests.Serialization.CheckpointFiles;
+
+namespace Osprey.Torch.Tests.Serialization;
+
+/// <summary>
+/// tests/fixtures/hostile (written by tools/reference/write_hostile_pickles.py): pickles and torch.save
+/// files whose payload touches a marker file when Python loads them. Each must be refused with an
+/// error naming the problem, and no marker may ever appear.
+/// </summary>
+public class HostilePickleTests(ITestOutputHelper output)
+{
+    sealed record Case(string File, string Marker, string Expect, Dictionary<string, int>? Limits, bool? PythonCreatesMarker);
+
+    static readonly Case[] Corpus = JsonSerializer.Deserialize<Case[]>(
+        System.IO.File.ReadAllText(Hostile("manifest.json")),
+        new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })!;
+
+    public static TheoryData<string> Files => new(Corpus.Select(c => c.File));
+
+    [Fact]
+    public void CorpusHoldsAtLeastTwelveProvenPayloads()
+    {
+        Assert.True(Corpus.Length >= 12);
+        // The writer loaded every file with Python's own pickle / torch.load: these really execute there.
+        Assert.True(Corpus.Count(c => c.PythonCreatesMarker == true) >= 12,
+            "fewer than 12 files were proven to run their payload under Python");
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void RefusedWithoutRunningAnything(string file)
+    {
+        var c = Corpus.Single(x => x.File == file);
+        System.IO.File.Delete(c.Marker);
+        var limits = c.Limits is { } l && l.TryGetValue("max_memo_entries", out var memo)
+            ? new PickleLimits { MaxMemoEntries = memo }
+            : PickleLimits.Default;
+        long before = Tensor.LiveCount;
+        using (var scope = TensorScope.Begin())
+        {
+            var e = Assert.Throws<TorchException>(() => TorchLoad.Load(Hostile(file), limits));
+            output.WriteLine(e.Message);
+            Assert.Contains(c.Expect, e.Message);
+            Assert.Contains(file, e.Message);
+            var e2 = Assert.Throws<TorchException>(() => TorchLoad.LoadStateDict(Hostile(file), limits: limits));
+            Assert.Equal(e.Message, e2.Message);
+        }
+        Assert.Equal(before, Tensor.LiveCount);  // storages made before the refusal were released
+        Assert.False(System.IO.File.Exists(c.Marker), $"{file}: marker {c.Marker} exists");
+    }
+}
