@@ -1,9 +1,11 @@
 """Reference DETR-R50 (Carion et al., 2020) in PyTorch, written from the paper and the facts of the official
 code (facebookresearch/detr), with the official state-dict names, for Osprey's parity test.
 
-Writes <out>/detr_r50.safetensors: the weights (state.*), two images of different sizes, the padding mask,
-the positional encoding, the final and auxiliary outputs in eval mode and the post-processed detections.
-The weights are random (about 166 MB), so the test runs this script instead of committing them.
+Writes <out>/detr_r50.pth, the weights saved as the official checkpoints hold them (torch.save of
+{"model": state_dict, "epoch": ...}), and <out>/detr_r50.safetensors: two images of different sizes, the padding
+mask, the mask at the feature size, the positional encoding, the final and auxiliary outputs in eval mode and the
+post-processed detections. The weights are random (about 166 MB), so the test runs this script instead of
+committing them.
 
 Usage: /usr/bin/python3 tools/reference/detr_reference.py OUT_DIR
 """
@@ -229,12 +231,12 @@ def main(out_dir):
         logits, boxes, small, pos = model(batch, mask)
         scores, labels, pixel_boxes = post_process(logits[-1], boxes[-1], sizes)
 
-    tensors = {"state." + k: v.clone() for k, v in model.state_dict().items()}
-    tensors.update({
+    torch.save({"model": model.state_dict(), "epoch": 0}, os.path.join(out_dir, "detr_r50.pth"))
+    tensors = {
         "image0": images[0], "image1": images[1], "mask": mask, "feature_mask": small, "pos": pos,
         "logits": logits[-1], "boxes": boxes[-1], "aux_logits": logits[:-1], "aux_boxes": boxes[:-1],
         "target_sizes": sizes, "scores": scores, "labels": labels, "pixel_boxes": pixel_boxes,
-    })
+    }
     save(os.path.join(out_dir, "detr_r50.safetensors"), tensors,
          {"parameters": total, "trainable": trainable, "buffers": buffers})
 
