@@ -117,12 +117,20 @@ public class DetrModelTests
     }
 
     [Fact]
-    public void TrainingStepGivesEveryTrainableParameterAGradientAndLeaksNothing()
+    public void TrainingStepWithTheSetLossGivesEveryTrainableParameterAGradientAndLeaksNothing()
     {
         LibTorch.ManualSeed(0);
         using var model = new DetrModel(new DetrOptions { NumClasses = 3 });
         model.Train();
+        var criterion = new DetrCriterion(numClasses: 3);
         var images = new[] { Tensor.Randn([3, 64, 96]).DetachFromScope(), Tensor.Randn([3, 48, 64]).DetachFromScope() };
+        var targets = new[]
+        {
+            new DetrTarget(Tensor.From(new long[] { 0, 2 }, 2).DetachFromScope(),
+                           Tensor.From(new[] { 0.3f, 0.4f, 0.2f, 0.3f, 0.7f, 0.6f, 0.4f, 0.5f }, 2, 4).DetachFromScope()),
+            new DetrTarget(Tensor.From(new long[] { 1 }, 1).DetachFromScope(),
+                           Tensor.From(new[] { 0.5f, 0.5f, 0.5f, 0.5f }, 1, 4).DetachFromScope()),
+        };
 
         void Step()
         {
@@ -131,8 +139,9 @@ public class DetrModelTests
             using var output = model.Call(batch);
             Assert.Equal([2L, 100, 4], output.Logits.Shape);
             Assert.Equal(5, output.Auxiliary.Count);
-            var loss = output.Tensors().Select(t => t.Square().Mean()).Aggregate((a, b) => a + b);
-            loss.Backward();
+            using var losses = criterion.Compute(output, targets);
+            Assert.Equal(4 * 6 + 1, losses.Terms.Count);
+            losses.Total.Backward();
         }
 
         Step();
@@ -153,6 +162,6 @@ public class DetrModelTests
         Step();
         model.ZeroGrad();
         Assert.Equal(live, Tensor.LiveCount);
-        foreach (var image in images) image.Dispose();
+        foreach (var t in images.Concat(targets.SelectMany(t => new[] { t.Labels, t.Boxes }))) t.Dispose();
     }
 }
