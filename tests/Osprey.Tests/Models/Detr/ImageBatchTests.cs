@@ -23,14 +23,15 @@ public class ImageBatchTests
     }
 
     [Fact]
-    public void PaddingIsOutsideTheAutogradGraphButImagesKeepTheirGradients()
+    public void GradientsFlowBackToTheImagesThroughThePadding()
     {
         using var scope = TensorScope.Begin();
         var image = Tensor.Ones([1, 2, 2]);
         image.RequiresGrad = true;
         using var batch = ImageBatch.FromImages([image, Tensor.Zeros([1, 3, 3])]);
-        Assert.False(batch.Images.RequiresGrad);
-        Assert.Equal(4f, batch.Images.Sum().Item<float>());
+        Assert.True(batch.Images.RequiresGrad);
+        (batch.Images * Tensor.Arange(0.0, 18.0).View(2, 1, 3, 3)).Sum().Backward();
+        Assert.Equal([0f, 1, 3, 4], image.Grad!.ToArray<float>());
     }
 
     [Fact]

@@ -27,15 +27,12 @@ public sealed record ImageBatch(Tensor Images, Tensor Mask, IReadOnlyList<(long 
         var batch = Tensor.Zeros([images.Count, first.Size(0), height, width], first.DType, first.Device);
         var mask = Tensor.Ones([images.Count, height, width], DType.Bool, first.Device);
         var sizes = new List<(long, long)>();
-        using (Autograd.NoGrad())
+        for (int i = 0; i < images.Count; i++)
         {
-            for (int i = 0; i < images.Count; i++)
-            {
-                long h = images[i].Size(1), w = images[i].Size(2);
-                batch[i, TensorIndex.All, ..(int)h, ..(int)w].CopyFrom(images[i]);
-                mask[i, ..(int)h, ..(int)w].FillInPlace(0);
-                sizes.Add((h, w));
-            }
+            long h = images[i].Size(1), w = images[i].Size(2);
+            batch[i, TensorIndex.All, ..(int)h, ..(int)w].CopyFrom(images[i]); // recorded: gradients reach the images
+            mask[i, ..(int)h, ..(int)w].FillInPlace(0);
+            sizes.Add((h, w));
         }
         return new ImageBatch(scope.Keep(batch), scope.Keep(mask), sizes);
     }
