@@ -1,4 +1,5 @@
 using Osprey.Models.Backbones;
+using Osprey.Models.Detection.Detr;
 using Osprey.Models.Layers;
 using Osprey.Models.Segmentation;
 using Osprey.Torch;
@@ -23,8 +24,15 @@ public sealed record ModelEntry(string Name, ModelTask Task, string Description,
     {
         Module<Tensor, Tensor> m => new TensorOutput(m.Call(input)),
         Module<Tensor, SegmentationOutput> m => m.Call(input),
+        Module<ImageBatch, DetrOutput> m => ForwardUnpadded(m, input),
         _ => throw new ArgumentException($"{model.TypeName} has no image-batch forward"),
     };
+
+    static DetrOutput ForwardUnpadded(Module<ImageBatch, DetrOutput> model, Tensor input)
+    {
+        using var batch = ImageBatch.FromTensor(input);
+        return model.Call(batch);
+    }
 }
 
 /// <summary>A plain tensor output (classifier logits) as an <see cref="IModelOutput"/>.</summary>
@@ -62,6 +70,10 @@ public static class ModelRegistry
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
                 150, 3, 473, 65, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
+        list.Add(new ModelEntry("detr-r50", ModelTask.Detect, "DETR with a ResNet-50 (frozen BN), 6+6 transformer layers, 100 queries",
+            91, 3, 800, 64, a => a.InChannels is { } c && c != 3
+                ? throw new ArgumentException($"detr-r50 takes RGB images (3 channels), got {c}")
+                : new Detr(new DetrOptions { NumClasses = a.NumClasses ?? 91 })));
         return list;
     }
 
