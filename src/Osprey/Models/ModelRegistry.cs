@@ -1,4 +1,6 @@
 using Osprey.Models.Backbones;
+using Osprey.Models.Detection;
+using Osprey.Models.Detection.Yolo;
 using Osprey.Models.Layers;
 using Osprey.Models.Segmentation;
 using Osprey.Torch;
@@ -20,6 +22,7 @@ public sealed record ModelEntry(string Name, ModelTask Task, string Description,
     {
         Module<Tensor, Tensor> m => m.Call(input),
         Module<Tensor, SegmentationOutput> m => m.Call(input),
+        Module<Tensor, DetectionOutput> m => m.Call(input),
         _ => throw new ArgumentException($"{model.TypeName} has no tensor forward"),
     };
 }
@@ -52,8 +55,19 @@ public static class ModelRegistry
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
                 150, 3, 473, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
+        foreach (var (file, suffix, head) in YoloVariants)
+            foreach (var scale in new[] { "n", "s", "m", "l", "x" })
+                list.Add(new ModelEntry($"yolo11{scale}{suffix}", ModelTask.Detect, $"YOLO11{scale} with the {head} head ({file})",
+                    80, 3, 640, a => YoloModel.FromResource(file, $"yolo11{scale}{suffix}", scale, a.NumClasses, a.InChannels ?? 3)));
         return list;
     }
+
+    static readonly (string File, string Suffix, string Head)[] YoloVariants =
+    [
+        ("yolo11.yaml", "", "Detect"),
+        ("yolo11-seam.yaml", "-seam", "Detect_SEAM"),
+        ("yolo11-multiseam.yaml", "-multiseam", "Detect_MultiSEAM"),
+    ];
 
     static ModelEntry ResNetEntry(string name, int depth, ResidualAttention attention, string description) =>
         new(name, ModelTask.Classify, description, 1000, 3, 224, a => new ResNet(new ResNetOptions
