@@ -62,7 +62,7 @@ public static class ModelRegistry
         return list;
     }
 
-    static readonly (string File, string Suffix, string Head)[] YoloVariants =
+    static (string File, string Suffix, string Head)[] YoloVariants =>
     [
         ("yolo11.yaml", "", "Detect"),
         ("yolo11-seam.yaml", "-seam", "Detect_SEAM"),

@@ -17,12 +17,18 @@ public class C2f : Module<Tensor, Tensor>
     public long Hidden { get; }
 
     public C2f(long c1, long c2, Module<Tensor, Tensor>? activation, long n = 1, bool shortcut = false, long g = 1, double e = 0.5)
+        : this(c1, c2, activation, activation, n, shortcut, g, e) { }
+
+    /// <summary>For subclasses that replace the units: those get <paramref name="unitActivation"/>, so that disposing
+    /// them leaves the model's shared activation alone.</summary>
+    protected C2f(long c1, long c2, Module<Tensor, Tensor>? activation, Module<Tensor, Tensor>? unitActivation, long n, bool shortcut,
+                  long g, double e)
     {
         Hidden = (long)(c2 * e);
         cv1 = RegisterModule("cv1", new ConvBnAct(c1, 2 * Hidden, activation, 1, 1));
         cv2 = RegisterModule("cv2", new ConvBnAct((2 + n) * Hidden, c2, activation, 1));
         m = RegisterModule("m", new ModuleList<Module<Tensor, Tensor>>(
-            Enumerable.Range(0, (int)n).Select(_ => (Module<Tensor, Tensor>)new CspBottleneck(Hidden, Hidden, activation, shortcut, g, (3, 3), 1.0))));
+            Enumerable.Range(0, (int)n).Select(_ => (Module<Tensor, Tensor>)new CspBottleneck(Hidden, Hidden, unitActivation, shortcut, g, (3, 3), 1.0))));
     }
 
     /// <summary>Replaces the units (the old ones are disposed).</summary>

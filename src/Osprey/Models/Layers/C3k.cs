@@ -20,7 +20,7 @@ public sealed class C3k : Module<Tensor, Tensor>
         cv1 = RegisterModule("cv1", new ConvBnAct(c1, hidden, activation, 1, 1));
         cv2 = RegisterModule("cv2", new ConvBnAct(c1, hidden, activation, 1, 1));
         cv3 = RegisterModule("cv3", new ConvBnAct(2 * hidden, c2, activation, 1));
-        RegisterModule("m", Units(hidden, activation, n, shortcut, g, (1, 3)));
+        RegisterModule("m", Units(hidden, new SiLU(), n, shortcut, g, (1, 3))); // discarded: its own activation object
         m = RegisterModule("m", Units(hidden, activation, n, shortcut, g, (k, k)));
     }
 

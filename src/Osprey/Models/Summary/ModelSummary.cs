@@ -44,7 +44,6 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerRow> Rows, lon
         return open >= 0 && text.EndsWith(')') ? text[(open + 1)..^1] : "";
     }
 
-    public string SummaryLine => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{Name} summary{(Fused ? " (fused)" : "")}: {Layers:N0} layers, {Parameters:N0} parameters, {Gradients:N0} gradients" +
-        (Gflops is { } g ? $", {g:F1} GFLOPs" : ""));
+    public string SummaryLine => FormattableString.Invariant(
+        $"{Name} summary{(Fused ? " (fused)" : "")}: {Layers:N0} layers, {Parameters:N0} parameters, {Gradients:N0} gradients{(Gflops is { } g ? FormattableString.Invariant($", {g:F1} GFLOPs") : "")}");
 }
