@@ -393,12 +393,14 @@ def case(out_dir, name, config, scale):
     gen = torch.Generator().manual_seed(1)
     randomize(model, gen)
     x = torch.rand(2, 3, 256, 256, generator=gen)
-    tensors = {"state." + k: v for k, v in model.state_dict().items()}
+    tensors = {"state." + k: v.clone() for k, v in model.state_dict().items()}  # the train forward updates the live ones
     tensors["input"] = x
     model.eval()
     with torch.no_grad():
-        y, _ = model(x)
+        y, raw = model(x)
         tensors["eval"] = y
+        for i, level in enumerate(raw):
+            tensors[f"eval_raw{i}"] = level
         model.train()
         for i, raw in enumerate(model(x)):
             tensors[f"train{i}"] = raw
