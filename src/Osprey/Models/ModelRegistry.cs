@@ -1,5 +1,7 @@
 using Osprey.Models.Backbones;
+using Osprey.Models.Detection;
 using Osprey.Models.Detection.Detr;
+using Osprey.Models.Detection.Yolo;
 using Osprey.Models.Layers;
 using Osprey.Models.Segmentation;
 using Osprey.Torch;
@@ -24,6 +26,7 @@ public sealed record ModelEntry(string Name, ModelTask Task, string Description,
     {
         Module<Tensor, Tensor> m => new TensorOutput(m.Call(input)),
         Module<Tensor, SegmentationOutput> m => m.Call(input),
+        Module<Tensor, DetectionOutput> m => m.Call(input),
         Module<ImageBatch, DetrOutput> m => ForwardUnpadded(m, input),
         _ => throw new ArgumentException($"{model.TypeName} has no image-batch forward"),
     };
@@ -74,8 +77,20 @@ public static class ModelRegistry
             91, 3, 800, 64, a => a.InChannels is { } c && c != 3
                 ? throw new ArgumentException($"detr-r50 takes RGB images (3 channels), got {c}")
                 : new Detr(new DetrOptions { NumClasses = a.NumClasses ?? 91 })));
+        foreach (var (file, suffix, head, smallest) in YoloVariants)
+            foreach (var scale in new[] { "n", "s", "m", "l", "x" })
+                list.Add(new ModelEntry($"yolo11{scale}{suffix}", ModelTask.Detect, $"YOLO11{scale} with the {head} head ({file})",
+                    80, 3, 640, smallest, a => YoloModel.FromResource(file, $"yolo11{scale}{suffix}", scale, a.NumClasses, a.InChannels ?? 3)));
         return list;
     }
+
+    // MultiSEAM's P5 level needs 7x7 at stride 32, so 224 px at the least.
+    static (string File, string Suffix, string Head, long Smallest)[] YoloVariants =>
+    [
+        ("yolo11.yaml", "", "Detect", 64),
+        ("yolo11-seam.yaml", "-seam", "Detect_SEAM", 64),
+        ("yolo11-multiseam.yaml", "-multiseam", "Detect_MultiSEAM", 224),
+    ];
 
     static ModelEntry ResNetEntry(string name, int depth, ResidualAttention attention, string description) =>
         new(name, ModelTask.Classify, description, 1000, 3, 224, 64, a => new ResNet(new ResNetOptions
