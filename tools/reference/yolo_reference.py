@@ -10,6 +10,7 @@ decoded output (boxes xywh in pixels, class scores) and the train-mode raw maps,
 
 Usage: /usr/bin/python3 tools/reference/yolo_reference.py OUT_DIR | --counts
 """
+import copy
 import math
 import os
 import sys
@@ -394,6 +395,10 @@ def case(out_dir, name, config, scale):
     randomize(model, gen)
     x = torch.rand(2, 3, 256, 256, generator=gen)
     tensors = {"state." + k: v.clone() for k, v in model.state_dict().items()}  # the train forward updates the live ones
+    # An ultralytics-style checkpoint: the whole module pickled (our classes stand in for ultralytics'), fp16, under "ema".
+    torch.save({"epoch": -1, "best_fitness": None, "model": None, "ema": copy.deepcopy(model).half(), "updates": 0,
+                "optimizer": None, "train_args": {"model": name + ".yaml", "imgsz": 256}, "date": "2026-11-22"},
+               os.path.join(out_dir, name + ".pt"))
     tensors["input"] = x
     model.eval()
     with torch.no_grad():

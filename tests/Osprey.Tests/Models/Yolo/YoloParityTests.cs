@@ -54,3 +54,31 @@ public class YoloParityTests
         }
     }
 }
+
+/// <summary>
+/// An ultralytics-style checkpoint ({"ema": pickled fp16 DetectionModel, "model": None, ...}, written by torch.save)
+/// goes through the restricted unpickler and loads strictly: no missing or unexpected keys, every value the
+/// reference weight rounded to fp16.
+/// </summary>
+public class YoloCheckpointImportTests
+{
+    [Theory]
+    [InlineData("yolo11n", "yolo11.yaml")]
+    [InlineData("yolo11n-multiseam", "yolo11-multiseam.yaml")]
+    public void PickledHalfPrecisionModelLoads(string name, string file)
+    {
+        using var scope = TensorScope.Begin();
+        var folder = ReferenceOutputs.Folder("yolo_reference.py");
+        var state = TorchLoad.LoadStateDict(Path.Combine(folder, name + ".pt"));
+        var (reference, _) = SafeTensors.Load(Path.Combine(folder, name + ".safetensors"));
+        using var model = YoloModel.FromResource(file, name, "n");
+        var report = model.LoadStateDict(state, strict: true);
+        Assert.True(report.IsClean, report.ToString());
+        foreach (var (key, value) in model.StateDict())
+        {
+            var expected = reference["state." + key];
+            var halved = expected.DType.IsFloatingPoint() ? expected.To(DType.Float16).To(expected.DType) : expected;
+            Assert.True(halved.Equal(value), $"{key} differs from the fp16-rounded reference");
+        }
+    }
+}
