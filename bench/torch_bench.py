@@ -84,10 +84,12 @@ def bench_convnet(warmup, steps):
     target = torch.randint(0, 10, (BATCH,))
     params = net.parameters()
     first_loss = None
-    times = []
+    times, forward_times, cpu_times = [], [], []
     for k in range(warmup + steps):
+        cpu_start = time.process_time()
         start = time.perf_counter()
         loss = net.loss(x, target)
+        forward_ms = (time.perf_counter() - start) * 1000
         loss.backward()
         if first_loss is None:
             first_loss = loss.item()
@@ -95,8 +97,11 @@ def bench_convnet(warmup, steps):
         for p in params:
             p.grad = None
         ms = (time.perf_counter() - start) * 1000
+        cpu_ms = (time.process_time() - cpu_start) * 1000
         if k >= warmup:
             times.append(ms)
+            cpu_times.append(cpu_ms)
+            forward_times.append(forward_ms)
     return {
         "batch": BATCH,
         "warmup": warmup,
@@ -104,6 +109,8 @@ def bench_convnet(warmup, steps):
         "ms_per_step_median": statistics.median(times),
         "ms_per_step_min": min(times),
         "ms_per_step_max": max(times),
+        "cpu_ms_per_step_median": statistics.median(cpu_times),
+        "forward_ms_median": statistics.median(forward_times),
         "first_loss": first_loss,
         "rss_before_mib": rss_before,
         "peak_rss_mib": vm_status_mib("VmHWM"),

@@ -16,22 +16,30 @@ static class ConvNetBench
 
         double firstLoss = double.NaN;
         var times = new List<double>(steps);
+        var forwardTimes = new List<double>(steps);
+        var cpuTimes = new List<double>(steps);
         var liveAfterStep = new List<long>(steps);
         var nativeLiveAfterStep = new List<long>(steps);
         for (int k = 0; k < warmup + steps; k++)
         {
+            double forwardMs = 0;
+            double cpuStart = CpuClock.ProcessMilliseconds();
             double ms = Measure.Milliseconds(() =>
             {
                 using (var scope = TensorScope.Begin())
                 {
-                    var loss = net.Loss(input, target);
-                    loss.Backward();
+                    Tensor? loss = null;
+                    forwardMs = Measure.Milliseconds(() => loss = net.Loss(input, target));
+                    loss!.Backward();
                     if (double.IsNaN(firstLoss)) firstLoss = loss.Item<float>();
                 }
                 foreach (var p in net.Parameters) p.ClearGrad();
             });
+            double cpuMs = CpuClock.ProcessMilliseconds() - cpuStart;
             if (k < warmup) continue;
             times.Add(ms);
+            cpuTimes.Add(cpuMs);
+            forwardTimes.Add(forwardMs);
             liveAfterStep.Add(Tensor.LiveCount);
             nativeLiveAfterStep.Add(Tensor.NativeLiveCount);
         }
@@ -44,6 +52,8 @@ static class ConvNetBench
             ["ms_per_step_median"] = Measure.Median(times),
             ["ms_per_step_min"] = times.Min(),
             ["ms_per_step_max"] = times.Max(),
+            ["cpu_ms_per_step_median"] = Measure.Median(cpuTimes),
+            ["forward_ms_median"] = Measure.Median(forwardTimes),
             ["first_loss"] = firstLoss,
             ["rss_before_mib"] = rssBefore,
             ["peak_rss_mib"] = ProcessFacts.StatusMiB("VmHWM"),
