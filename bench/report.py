@@ -48,6 +48,8 @@ def merge_field(key, values):
             return min(values)
         if key.endswith("_max") or key.endswith("_best"):
             return max(values)
+        if all(isinstance(v, int) for v in values):
+            return statistics.median_low(values)
         return statistics.median(values)
     return values[0]
 
