@@ -137,15 +137,21 @@ def bench_ops(ops):
     x = torch.ones(1, 1)
     add_operator(x, per_round)
     add_method(x, per_round)
-    operator, method = [], []
+    operator, method, operator_cpu, method_cpu = [], [], [], []
     for _ in range(ROUNDS):
+        cpu = time.process_time()
         operator.append(add_operator(x, per_round))
+        operator_cpu.append((time.process_time() - cpu) * 1e6 / per_round)
+        cpu = time.process_time()
         method.append(add_method(x, per_round))
+        method_cpu.append((time.process_time() - cpu) * 1e6 / per_round)
     return {
         "ops_per_round": per_round,
         "rounds": ROUNDS,
         "add_operator_us": statistics.median(operator),
         "add_method_us": statistics.median(method),
+        "add_operator_cpu_us": statistics.median(operator_cpu),
+        "add_method_cpu_us": statistics.median(method_cpu),
     }
 
 

@@ -7,7 +7,8 @@ namespace Osprey.Bench;
 /// Workload 2: the fixed cost of one operator call on a 1x1 float tensor, in two styles:
 /// <c>var y = x + x</c> with a TensorScope collecting results (one scope per <see cref="OpsPerScope"/> ops), and
 /// <c>using var y = x.Add(x)</c> disposed at once. Each style runs <see cref="Rounds"/> rounds; the median
-/// round gives microseconds per op (scope creation and disposal included).
+/// round gives microseconds per op (scope creation and disposal included), both wall time and process CPU
+/// time (the loop is single-threaded, so CPU time is the less noisy figure when other work shares the cores).
 /// </summary>
 static class OpOverheadBench
 {
@@ -22,10 +23,16 @@ static class OpOverheadBench
         Disposed(x, perRound);
         var scoped = new List<double>(Rounds);
         var disposed = new List<double>(Rounds);
+        var scopedCpu = new List<double>(Rounds);
+        var disposedCpu = new List<double>(Rounds);
         for (int r = 0; r < Rounds; r++)
         {
+            double cpu = CpuClock.ProcessMilliseconds();
             scoped.Add(Scoped(x, perRound));
+            scopedCpu.Add((CpuClock.ProcessMilliseconds() - cpu) * 1000 / perRound);
+            cpu = CpuClock.ProcessMilliseconds();
             disposed.Add(Disposed(x, perRound));
+            disposedCpu.Add((CpuClock.ProcessMilliseconds() - cpu) * 1000 / perRound);
         }
         return new()
         {
@@ -33,6 +40,9 @@ static class OpOverheadBench
             ["rounds"] = Rounds,
             ["add_scoped_us"] = Measure.Median(scoped),
             ["add_disposed_us"] = Measure.Median(disposed),
+            ["add_scoped_cpu_us"] = Measure.Median(scopedCpu),
+            ["add_disposed_cpu_us"] = Measure.Median(disposedCpu),
+            ["gen0_collections"] = GC.CollectionCount(0),
         };
     }
 
