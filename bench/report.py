@@ -98,6 +98,10 @@ def main():
     w(f"Load average before the run: {load_before}; after: {load_average()} (on {osp['cores']} cores). "
       "A load above the core count means other work shared the CPU and the numbers are noisy; "
       "re-run `bench/run.sh` on a quiet machine for numbers to quote.")
+    if float(load_before.split()[0]) > osp["cores"] and osp["threads"] >= osp["cores"]:
+        w("With as many intra-op threads as cores and other work running, libtorch's OpenMP barriers spin-wait for a "
+          "descheduled thread, which inflates both engines' conv-net steps several-fold and at random (the CPU time per "
+          "step rises with them): compare the fastest-step row, or re-run with THREADS=1, or on a quiet machine.")
     per_run = {name: ", ".join("%.1f" % r["convnet"]["ms_per_step_median"] for r in runs)
                for name, runs in (("pt", pt_runs), ("osp", osp_runs))}
     w(f"Each engine ran {len(osp_runs)} time(s), alternating with the other; each figure is the median over runs "
@@ -147,6 +151,7 @@ def main():
     w("")
     w("## Machine")
     w("")
+    w(f"- Niceness of the run: {os.nice(0)} (run.sh started under `nice -n N` gets the cores ahead of other work)")
     w(f"- CPU: {cpu_model()}, {osp['cores']} cores; intra-op threads: Osprey {osp['threads']}, PyTorch {pt['threads']}")
     w(f"- libtorch: Osprey `{osp['libtorch']}`, PyTorch `{pt['libtorch']}` ({pt['runtime']}); Osprey on {osp['runtime']}")
     w(f"- BLAS: `{' -> '.join(symlink_chain(BLAS_LINK))}`")
