@@ -92,7 +92,7 @@ def main():
 
     out = []
     w = out.append
-    w("# Osprey vs PyTorch: tensor engine benchmarks")
+    w("## Tensor engine: Osprey vs PyTorch")
     w("")
     w(f"Measured {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} by `bench/run.sh`.")
     w(f"Load average before the run: {load_before}; after: {load_average()} (on {osp['cores']} cores). "
@@ -149,7 +149,7 @@ def main():
     w(f"- Peak RSS is the whole process (runtime + libtorch + work) read from /proc/self/status after the conv-net loop; "
       f"PyTorch's getrusage ru_maxrss agrees: {pc['peak_rss_getrusage_mib']:.0f} MiB.")
     w("")
-    w("## Machine")
+    w("### Machine")
     w("")
     w(f"- Niceness of the run: {os.nice(0)} (run.sh started under `nice -n N` gets the cores ahead of other work)")
     w(f"- CPU: {cpu_model()}, {osp['cores']} cores; intra-op threads: Osprey {osp['threads']}, PyTorch {pt['threads']}")

@@ -30,5 +30,6 @@ for round in $(seq 1 "$ROUNDS"); do
   torch_runs+=("$OUT/torch-$round.json")
 done
 join() { local IFS=,; echo "$*"; }
-/usr/bin/python3 bench/report.py "$LOAD_BEFORE" "$(join "${osprey_runs[@]}")" "$(join "${torch_runs[@]}")" > bench/RESULTS.md
+/usr/bin/python3 bench/report.py "$LOAD_BEFORE" "$(join "${osprey_runs[@]}")" "$(join "${torch_runs[@]}")" \
+  | python3 bench/write_section.py bench/RESULTS.md engine
 cat bench/RESULTS.md
