@@ -8,8 +8,11 @@ namespace Osprey.Models;
 
 public enum ModelTask { Classify, Segment, Detect }
 
-/// <summary>What a caller may choose when building a registered model; null keeps the model's default.</summary>
-public sealed record ModelArgs(long? NumClasses = null, long? InChannels = null);
+/// <summary>
+/// What a caller may choose when building a registered model; null keeps the model's default. <see cref="Width"/>
+/// and <see cref="SmallStem"/> apply to the ResNet family only (base channels; 3x3 stride-1 stem without max-pool).
+/// </summary>
+public sealed record ModelArgs(long? NumClasses = null, long? InChannels = null, long? Width = null, bool? SmallStem = null);
 
 /// <summary>
 /// A registered model: its name, task, defaults, and how to build it. <see cref="SmallImageSize"/> is the
@@ -56,12 +59,12 @@ public static class ModelRegistry
             list.Add(ResNetEntry($"seresnet{depth}", depth, ResidualAttention.Se(), $"SE-ResNet-{depth} (SE r=16 in every block)"));
         }
         list.Add(new ModelEntry("unet", ModelTask.Segment, "UNet with padded convolutions and BatchNorm (output = input size)",
-            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })));
+            2, 3, 256, 64, Plain("unet", a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 }))));
         list.Add(new ModelEntry("unet-valid", ModelTask.Segment, "the original UNet: valid convolutions, 572 -> 388",
-            2, 1, 572, 188, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })));
+            2, 1, 572, 188, Plain("unet-valid", a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false }))));
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
-                150, 3, 473, 65, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
+                150, 3, 473, 65, Plain($"pspnet-r{depth}", a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 }))));
         return list;
     }
 
@@ -69,5 +72,12 @@ public static class ModelRegistry
         new(name, ModelTask.Classify, description, 1000, 3, 224, 64, a => new ResNet(new ResNetOptions
         {
             Depth = depth, NumClasses = a.NumClasses ?? 1000, InChannels = a.InChannels ?? 3, Attention = attention,
+            Width = a.Width ?? 64, SmallStem = a.SmallStem ?? false,
         }));
+
+    /// <summary>A builder for a model without the ResNet-only choices: asking for them is an error, not silently ignored.</summary>
+    static Func<ModelArgs, Module> Plain(string name, Func<ModelArgs, Module> build) => a =>
+        a.Width is null && a.SmallStem is null
+            ? build(a)
+            : throw new ArgumentException($"model '{name}' has no width or small-stem option (those are for the resnet/seresnet models)");
 }
