@@ -8,6 +8,7 @@ root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ValCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(SamplesCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
