@@ -10,7 +10,7 @@ packages=(
   libopenblas0-pthread                   # optimized BLAS behind libblas.so.3 (the reference BLAS is ~100x slower)
   libturbojpeg0-dev libpng-dev           # image codecs
   dataset-fashion-mnist                  # the built-in default dataset
-  python3-torch python3-torchvision      # the PyTorch reference for golden tests and benchmarks
+  python3-torch python3-torchvision python3-yaml  # the PyTorch reference for golden tests and benchmarks
 )
 
 missing=()

@@ -5,6 +5,7 @@ using Osprey.Torch;
 // Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.
 var root = new RootCommand("Osprey: train, evaluate and run vision models on libtorch from .NET");
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ValCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());

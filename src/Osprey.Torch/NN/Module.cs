@@ -63,6 +63,15 @@ public abstract partial class Module : IDisposable
         return module;
     }
 
+    /// <summary>Removes child module <paramref name="name"/> and disposes it (PyTorch's delattr), as conv+BN
+    /// fusion drops the folded BatchNorm.</summary>
+    protected void RemoveModule(string name)
+    {
+        ThrowIfDisposed();
+        if (!children.Remove(name, out var old)) throw new KeyNotFoundException($"{TypeName} has no submodule '{name}'");
+        old.Dispose();
+    }
+
     void CheckName<TValue>(string name, OrderedDictionary<string, TValue> own)
     {
         ThrowIfDisposed();

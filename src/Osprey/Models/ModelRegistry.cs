@@ -1,4 +1,7 @@
 using Osprey.Models.Backbones;
+using Osprey.Models.Detection;
+using Osprey.Models.Detection.Detr;
+using Osprey.Models.Detection.Yolo;
 using Osprey.Models.Layers;
 using Osprey.Models.Segmentation;
 using Osprey.Torch;
@@ -26,8 +29,16 @@ public sealed record ModelEntry(string Name, ModelTask Task, string Description,
     {
         Module<Tensor, Tensor> m => new TensorOutput(m.Call(input)),
         Module<Tensor, SegmentationOutput> m => m.Call(input),
+        Module<Tensor, DetectionOutput> m => m.Call(input),
+        Module<ImageBatch, DetrOutput> m => ForwardUnpadded(m, input),
         _ => throw new ArgumentException($"{model.TypeName} has no image-batch forward"),
     };
+
+    static DetrOutput ForwardUnpadded(Module<ImageBatch, DetrOutput> model, Tensor input)
+    {
+        using var batch = ImageBatch.FromTensor(input);
+        return model.Call(batch);
+    }
 }
 
 /// <summary>A plain tensor output (classifier logits) as an <see cref="IModelOutput"/>.</summary>
@@ -65,8 +76,24 @@ public static class ModelRegistry
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
                 150, 3, 473, 65, Plain($"pspnet-r{depth}", a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 }))));
+        list.Add(new ModelEntry("detr-r50", ModelTask.Detect, "DETR with a ResNet-50 (frozen BN), 6+6 transformer layers, 100 queries",
+            91, 3, 800, 64, Plain("detr-r50", a => a.InChannels is { } c && c != 3
+                ? throw new ArgumentException($"detr-r50 takes RGB images (3 channels), got {c}")
+                : new Detr(new DetrOptions { NumClasses = a.NumClasses ?? 91 }))));
+        foreach (var (file, suffix, head, smallest) in YoloVariants)
+            foreach (var scale in new[] { "n", "s", "m", "l", "x" })
+                list.Add(new ModelEntry($"yolo11{scale}{suffix}", ModelTask.Detect, $"YOLO11{scale} with the {head} head ({file})",
+                    80, 3, 640, smallest, Plain($"yolo11{scale}{suffix}", a => YoloModel.FromResource(file, $"yolo11{scale}{suffix}", scale, a.NumClasses, a.InChannels ?? 3))));
         return list;
     }
+
+    // MultiSEAM's P5 level needs 7x7 at stride 32, so 224 px at the least.
+    static (string File, string Suffix, string Head, long Smallest)[] YoloVariants =>
+    [
+        ("yolo11.yaml", "", "Detect", 64),
+        ("yolo11-seam.yaml", "-seam", "Detect_SEAM", 64),
+        ("yolo11-multiseam.yaml", "-multiseam", "Detect_MultiSEAM", 224),
+    ];
 
     static ModelEntry ResNetEntry(string name, int depth, ResidualAttention attention, string description) =>
         new(name, ModelTask.Classify, description, 1000, 3, 224, 64, a => new ResNet(new ResNetOptions

@@ -19,6 +19,7 @@ public class ParameterCountTests
     [InlineData("unet-valid", null, 31_030_658)]
     [InlineData("pspnet-r50", 150L, 49_057_132)]
     [InlineData("pspnet-r50", 21L, 48_957_802)]
+    [InlineData("detr-r50", null, 41_524_768)]
     public void CountMatches(string name, long? classes, long expected)
     {
         using var model = ModelRegistry.Create(name, new ModelArgs(NumClasses: classes));

@@ -7,12 +7,13 @@ namespace Osprey.Models.Backbones;
 /// <summary>
 /// ResNet in torchvision's layout and state-dict names (conv1, bn1, layer1..layer4, fc), so torchvision
 /// checkpoints load directly; optional SE in every block (SE-ResNet), dilation for output stride 16/8, a small
-/// stem for tiny images. With a class count it is the classifier (forward gives logits); without, a backbone.
+/// stem for tiny images, FrozenBatchNorm2d for detection. With a class count it is the classifier (forward gives
+/// logits); without, a backbone.
 /// </summary>
 public sealed class ResNet : Module<Tensor, Tensor>, IBackbone
 {
     readonly Conv2d conv1;
-    readonly BatchNorm2d bn1;
+    readonly Module<Tensor, Tensor> bn1;
     readonly ReLU relu;
     readonly MaxPool2d? maxpool;
     readonly AdaptiveAvgPool2d? avgpool;
@@ -31,12 +32,13 @@ public sealed class ResNet : Module<Tensor, Tensor>, IBackbone
         Options = options;
         var spec = ResNetSpec.ForDepth(options.Depth);
         var dilated = options.DilatedStages;
+        Func<long, Module<Tensor, Tensor>> norm = options.FrozenBatchNorm ? c => new FrozenBatchNorm2d(c) : c => new BatchNorm2d(c);
         long width = options.Width;
         if (width < 1) throw new ArgumentException($"ResNet: width {width} must be positive");
         conv1 = RegisterModule("conv1", options.SmallStem
             ? new Conv2d(options.InChannels, width, 3, 1, padding: 1, bias: false)
             : new Conv2d(options.InChannels, width, 7, 2, padding: 3, bias: false));
-        bn1 = RegisterModule("bn1", new BatchNorm2d(width));
+        bn1 = RegisterModule("bn1", norm(width));
         relu = RegisterModule("relu", new ReLU(inplace: true));
         if (!options.SmallStem) maxpool = RegisterModule("maxpool", new MaxPool2d(3, 2, 1));
 
@@ -56,7 +58,7 @@ public sealed class ResNet : Module<Tensor, Tensor>, IBackbone
             }
             stride *= blockStride;
             stages[s] = RegisterModule($"layer{s + 1}",
-                MakeStage(spec, ref inplanes, planes, spec.Layers[s], blockStride, dilation, previousDilation, options.Attention));
+                MakeStage(spec, ref inplanes, planes, spec.Layers[s], blockStride, dilation, previousDilation, options.Attention, norm));
             stageChannels[s] = inplanes;
             stageStrides[s] = stride;
         }
@@ -70,27 +72,28 @@ public sealed class ResNet : Module<Tensor, Tensor>, IBackbone
     }
 
     static Sequential MakeStage(ResNetSpec spec, ref long inplanes, long planes, int blocks, long stride, long dilation,
-                                long previousDilation, ResidualAttention attention)
+                                long previousDilation, ResidualAttention attention, Func<long, Module<Tensor, Tensor>> norm)
     {
         long outplanes = planes * spec.Expansion;
         Sequential? downsample = stride != 1 || inplanes != outplanes
-            ? new Sequential(new Conv2d(inplanes, outplanes, 1, stride, bias: false), new BatchNorm2d(outplanes))
+            ? new Sequential(new Conv2d(inplanes, outplanes, 1, stride, bias: false), norm(outplanes))
             : null;
         var stage = new Sequential();
-        stage.Add(Block(spec, inplanes, planes, stride, previousDilation, downsample, attention));
+        stage.Add(Block(spec, inplanes, planes, stride, previousDilation, downsample, attention, norm));
         inplanes = outplanes;
-        for (int b = 1; b < blocks; b++) stage.Add(Block(spec, inplanes, planes, 1, dilation, null, attention));
+        for (int b = 1; b < blocks; b++) stage.Add(Block(spec, inplanes, planes, 1, dilation, null, attention, norm));
         return stage;
     }
 
     static Module<Tensor, Tensor> Block(ResNetSpec spec, long inplanes, long planes, long stride, long dilation,
-                                        Sequential? downsample, ResidualAttention attention) =>
+                                        Sequential? downsample, ResidualAttention attention,
+                                        Func<long, Module<Tensor, Tensor>> norm) =>
         spec.Bottleneck
-            ? new Bottleneck(inplanes, planes, stride, dilation, downsample, attention)
-            : new BasicBlock(inplanes, planes, stride, dilation, downsample, attention);
+            ? new Bottleneck(inplanes, planes, stride, dilation, downsample, attention, norm)
+            : new BasicBlock(inplanes, planes, stride, dilation, downsample, attention, norm);
 
     // torchvision and timm: kaiming_normal_(fan_out, relu) for every convolution, BN weight 1 / bias 0
-    // (BatchNorm2d's default); Linear layers keep PyTorch's default init.
+    // (BatchNorm2d's and FrozenBatchNorm2d's default); Linear layers keep PyTorch's default init.
     void InitWeights()
     {
         using var noGrad = Autograd.NoGrad();

@@ -18,6 +18,9 @@ public sealed record ResNetOptions
     public bool SmallStem { get; init; }
     public long Width { get; init; } = 64;
     public ResidualAttention Attention { get; init; } = ResidualAttention.None;
+    /// <summary>FrozenBatchNorm2d (statistics and affine terms as buffers, nothing trains) instead of BatchNorm2d,
+    /// as detection backbones use it (DETR); the state-dict names are the same.</summary>
+    public bool FrozenBatchNorm { get; init; }
 
     /// <summary>replace_stride_with_dilation for layer2, layer3, layer4.</summary>
     public bool[] DilatedStages => OutputStride switch

@@ -13,20 +13,23 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     public const int Expansion = 1;
 
     readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn1, bn2;
+    readonly Module<Tensor, Tensor> bn1, bn2;
     readonly Module<Tensor, Tensor>? se, downsample;
 
-    public BasicBlock(long inplanes, long planes, long stride, long dilation, Sequential? downsample, ResidualAttention attention)
+    /// <param name="norm">Builds each norm layer from its channel count; BatchNorm2d when null.</param>
+    public BasicBlock(long inplanes, long planes, long stride, long dilation, Sequential? downsample, ResidualAttention attention,
+                      Func<long, Module<Tensor, Tensor>>? norm = null)
     {
+        norm ??= c => new BatchNorm2d(c);
         conv1 = RegisterModule("conv1", new Conv2d(inplanes, planes, 3, stride, padding: dilation, dilation: dilation, bias: false));
-        bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
+        bn1 = RegisterModule("bn1", norm(planes));
         conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, 1, padding: dilation, dilation: dilation, bias: false));
-        bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
+        bn2 = RegisterModule("bn2", norm(planes));
         if (attention.Create(planes) is { } a) se = RegisterModule("se", a);
         if (downsample != null) this.downsample = RegisterModule("downsample", downsample);
     }
 
-    public BatchNorm2d LastNorm => bn2;
+    public Module<Tensor, Tensor> LastNorm => bn2;
 
     public override Tensor Forward(Tensor x)
     {

@@ -12,22 +12,25 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     readonly Conv2d conv1, conv2, conv3;
-    readonly BatchNorm2d bn1, bn2, bn3;
+    readonly Module<Tensor, Tensor> bn1, bn2, bn3;
     readonly Module<Tensor, Tensor>? se, downsample;
 
-    public Bottleneck(long inplanes, long planes, long stride, long dilation, Sequential? downsample, ResidualAttention attention)
+    /// <param name="norm">Builds each norm layer from its channel count; BatchNorm2d when null.</param>
+    public Bottleneck(long inplanes, long planes, long stride, long dilation, Sequential? downsample, ResidualAttention attention,
+                      Func<long, Module<Tensor, Tensor>>? norm = null)
     {
+        norm ??= c => new BatchNorm2d(c);
         conv1 = RegisterModule("conv1", new Conv2d(inplanes, planes, 1, bias: false));
-        bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
+        bn1 = RegisterModule("bn1", norm(planes));
         conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, stride, padding: dilation, dilation: dilation, bias: false));
-        bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
+        bn2 = RegisterModule("bn2", norm(planes));
         conv3 = RegisterModule("conv3", new Conv2d(planes, planes * Expansion, 1, bias: false));
-        bn3 = RegisterModule("bn3", new BatchNorm2d(planes * Expansion));
+        bn3 = RegisterModule("bn3", norm(planes * Expansion));
         if (attention.Create(planes * Expansion) is { } a) se = RegisterModule("se", a);
         if (downsample != null) this.downsample = RegisterModule("downsample", downsample);
     }
 
-    public BatchNorm2d LastNorm => bn3;
+    public Module<Tensor, Tensor> LastNorm => bn3;
 
     public override Tensor Forward(Tensor x)
     {

@@ -12,8 +12,12 @@ namespace Osprey.Models.Summary;
 /// </summary>
 public static class FlopCounter
 {
-    /// <summary>MACs of one forward of <paramref name="model"/> on <paramref name="input"/>, under inference mode.</summary>
-    public static double CountMacs(Module model, Func<Tensor, object?> forward, Tensor input)
+    /// <summary>
+    /// MACs of one forward of <paramref name="model"/> on <paramref name="input"/>, under inference mode. With
+    /// <paramref name="training"/> the forward runs in train mode (as ultralytics profiles a freshly built model:
+    /// a detection head then returns its raw maps and skips the decoding); running statistics are restored after.
+    /// </summary>
+    public static double CountMacs(Module model, Func<Tensor, object?> forward, Tensor input, bool training = false)
     {
         double macs = 0;
         var hooks = new List<IDisposable>();
@@ -22,15 +26,21 @@ public static class FlopCounter
             if (Rule(module) is not { } rule) continue;
             hooks.Add(module.RegisterForwardHook((_, i, o) => macs += rule((Tensor)i!, (Tensor)o!)));
         }
+        var wasTraining = model.IsTraining;
+        using var scope = TensorScope.Begin();
+        var buffers = model.Buffers().Select(b => (Live: b, Saved: b.Clone())).ToList();
         try
         {
-            using var scope = TensorScope.Begin();
+            model.Train(training);
             using var inference = Autograd.InferenceMode();
             (forward(input) as IDisposable)?.Dispose();
         }
         finally
         {
             foreach (var h in hooks) h.Dispose();
+            model.Train(wasTraining);
+            using var noGrad = Autograd.NoGrad();
+            foreach (var (live, saved) in buffers) live.CopyFrom(saved);
         }
         return macs;
     }

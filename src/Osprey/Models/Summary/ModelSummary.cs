@@ -10,10 +10,12 @@ public sealed record LayerRow(int Index, string Name, string From, long Repeats,
 /// A model's layer table and totals, as ultralytics prints them: layers = every distinct module object
 /// (containers included), parameters, gradients (parameters that require grad), GFLOPs at an image size.
 /// </summary>
-public sealed record ModelSummary(string Name, IReadOnlyList<LayerRow> Rows, long Layers, long Parameters, long Gradients, double? Gflops)
+public sealed record ModelSummary(string Name, IReadOnlyList<LayerRow> Rows, long Layers, long Parameters, long Gradients, double? Gflops,
+                                  bool Fused = false)
 {
     public static ModelSummary Of(string name, Module model, IReadOnlyList<LayerRow>? rows = null,
-                                  Func<Tensor, object?>? forward = null, long[]? inputShape = null)
+                                  Func<Tensor, object?>? forward = null, long[]? inputShape = null, bool countInTrainMode = false,
+                                  bool fused = false)
     {
         long parameters = 0, gradients = 0;
         foreach (var p in model.Parameters())
@@ -25,9 +27,9 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerRow> Rows, lon
         if (forward != null && inputShape != null)
         {
             using var scope = TensorScope.Begin();
-            gflops = 2 * FlopCounter.CountMacs(model, forward, Tensor.Zeros(inputShape)) / 1e9;
+            gflops = 2 * FlopCounter.CountMacs(model, forward, Tensor.Zeros(inputShape), countInTrainMode) / 1e9;
         }
-        return new ModelSummary(name, rows ?? ChildRows(model), model.Modules().LongCount(), parameters, gradients, gflops);
+        return new ModelSummary(name, rows ?? ChildRows(model), model.Modules().LongCount(), parameters, gradients, gflops, fused);
     }
 
     /// <summary>A row per top-level child, in registration order.</summary>
@@ -42,7 +44,6 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerRow> Rows, lon
         return open >= 0 && text.EndsWith(')') ? text[(open + 1)..^1] : "";
     }
 
-    public string SummaryLine =>
-        $"{Name} summary: {Layers:N0} layers, {Parameters:N0} parameters, {Gradients:N0} gradients" +
-        (Gflops is { } g ? $", {g:F1} GFLOPs" : "");
+    public string SummaryLine => FormattableString.Invariant(
+        $"{Name} summary{(Fused ? " (fused)" : "")}: {Layers:N0} layers, {Parameters:N0} parameters, {Gradients:N0} gradients{(Gflops is { } g ? FormattableString.Invariant($", {g:F1} GFLOPs") : "")}");
 }

@@ -1,0 +1,40 @@
+using Osprey.Models.Backbones;
+using Osprey.Torch;
+using Osprey.Torch.NN;
+
+namespace Osprey.Models.Detection.Detr;
+
+/// <summary>
+/// DETR's convolutional backbone (the official "backbone.0"): a ResNet with FrozenBatchNorm2d as child "body"
+/// (conv1, bn1, layer1..layer4; no avgpool or fc), returning the last stage (C5: 2048 channels at stride 32 for
+/// ResNet-50, stride 16 with a dilated layer4) and the image mask brought to its size by nearest interpolation.
+/// As the official code: when the backbone trains, only parameters under layer2..layer4 do (stem and layer1
+/// frozen); otherwise none do.
+/// </summary>
+public sealed class DetrBackbone : Module<ImageBatch, MaskedFeatures>
+{
+    readonly ResNet body;
+
+    public long Channels => body.FeatureChannels;
+
+    public DetrBackbone(int depth = 50, bool dilation = false, bool trainBackbone = true)
+    {
+        body = RegisterModule("body", new ResNet(new ResNetOptions
+        {
+            Depth = depth, NumClasses = null, OutputStride = dilation ? 16 : 32, FrozenBatchNorm = true,
+        }));
+        string[] trained = ["layer2", "layer3", "layer4"];
+        foreach (var (name, parameter) in body.NamedParameters())
+            if (!trainBackbone || !trained.Any(name.Contains))
+                parameter.RequiresGrad = false;
+    }
+
+    public override MaskedFeatures Forward(ImageBatch batch)
+    {
+        using var scope = TensorScope.Begin();
+        var features = body.Call(batch.Images);
+        long[] size = [features.Size(2), features.Size(3)];
+        var mask = Functional.Interpolate(batch.Mask.Unsqueeze(0).To(DType.Float32), size).To(DType.Bool).Squeeze(0);
+        return new MaskedFeatures(scope.Keep(features), scope.Keep(mask));
+    }
+}

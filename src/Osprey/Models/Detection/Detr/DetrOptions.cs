@@ -1,0 +1,33 @@
+namespace Osprey.Models.Detection.Detr;
+
+/// <summary>
+/// How to build DETR; the defaults are the paper's DETR-R50 (COCO: 91 class ids, so 92 logits with no-object).
+/// <see cref="TrainBackbone"/> is the official lr_backbone &gt; 0: layer2..layer4 of the backbone train.
+/// <see cref="Dilation"/> builds DETR-DC5 (layer4 dilated, stride 16).
+/// </summary>
+public sealed record DetrOptions
+{
+    public long NumClasses { get; init; } = 91;
+    public int BackboneDepth { get; init; } = 50;
+    public bool Dilation { get; init; }
+    public bool TrainBackbone { get; init; } = true;
+    public long HiddenDim { get; init; } = 256;
+    public long Heads { get; init; } = 8;
+    public int EncoderLayers { get; init; } = 6;
+    public int DecoderLayers { get; init; } = 6;
+    public long FeedForward { get; init; } = 2048;
+    public double Dropout { get; init; } = 0.1;
+    public long NumQueries { get; init; } = 100;
+    /// <summary>Return every decoder layer's predictions (aux_loss in the official code).</summary>
+    public bool AuxiliaryOutputs { get; init; } = true;
+
+    public void Validate()
+    {
+        if (NumClasses < 1) throw new ArgumentException($"DETR: class count must be positive, got {NumClasses}");
+        if (NumQueries < 1) throw new ArgumentException($"DETR: query count must be positive, got {NumQueries}");
+        if (HiddenDim % 2 != 0) throw new ArgumentException($"DETR: hidden dim must be even (half per axis of the position encoding), got {HiddenDim}");
+        if (EncoderLayers < 0 || DecoderLayers < 1)
+            throw new ArgumentException($"DETR: needs >= 0 encoder and >= 1 decoder layers, got {EncoderLayers} and {DecoderLayers}");
+        if (Dropout < 0 || Dropout > 1) throw new ArgumentException($"DETR: dropout must be in [0, 1], got {Dropout}");
+    }
+}
