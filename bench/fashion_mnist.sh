@@ -38,7 +38,7 @@ open(path, "w").write(text)
 PY
 }
 
-machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $threads intra-op threads, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-default}, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+machine="$(nproc --all) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $threads intra-op threads, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-default}, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 accuracy_md=""
 throughput_md=""
 
