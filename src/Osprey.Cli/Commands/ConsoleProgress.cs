@@ -35,7 +35,8 @@ public sealed class ConsoleProgress : ITrainerCallback
         {
             if (sinceDraw.ElapsedMilliseconds < 100 && p.Batch != p.Batches) return;
             sinceDraw.Restart();
-            AnsiConsole.Markup("\r\u001b[2K" + Markup.Escape(text));
+            ClearLine();
+            AnsiConsole.Markup(Markup.Escape(FitWidth(text)));
         }
         else if (p.Batch == p.Batches || p.Batch - lastPlainBatch >= Math.Max(1, p.Batches / 10))
         {
@@ -46,7 +47,9 @@ public sealed class ConsoleProgress : ITrainerCallback
 
     public void OnValidationStart(Trainer t, int epoch, int batches)
     {
-        if (live) AnsiConsole.Markup("\r\u001b[2K" + Markup.Escape($"epoch {epoch + 1}/{t.Options.Epochs}  validating ({batches} batches)..."));
+        if (!live) return;
+        ClearLine();
+        AnsiConsole.Markup(Markup.Escape(FitWidth($"epoch {epoch + 1}/{t.Options.Epochs}  validating ({batches} batches)...")));
     }
 
     public void OnEpochEnd(Trainer t, EpochSummary s)
@@ -54,8 +57,24 @@ public sealed class ConsoleProgress : ITrainerCallback
         var metrics = string.Join("  ", s.Metrics.Select(m => $"{m.Key} {Format(m.Value)}"));
         var line = $"epoch {s.Epoch}/{s.Epochs}  train_loss {s.TrainLoss:F4}  val_loss {Format(s.ValLoss)}  {metrics}  lr {s.Lr:G3}  " +
                    $"{s.ImagesPerSecond:F0} img/s  {Time(s.Duration)}{(s.IsBest ? "  best" : "")}";
-        if (live) AnsiConsole.MarkupLine("\r\u001b[2K" + (s.IsBest ? "[green]" + Markup.Escape(line) + "[/]" : Markup.Escape(line)));
-        else Console.WriteLine(line);
+        if (!live)
+        {
+            Console.WriteLine(line);
+            return;
+        }
+        ClearLine();
+        // Written as is (Spectre would hard-wrap it at the terminal width); the best epoch in green.
+        Console.WriteLine(s.IsBest ? "\u001b[32m" + line + "\u001b[0m" : line);
+    }
+
+    // Carriage return and "erase line" written raw: Spectre would read the escape sequence's bracket as markup.
+    static void ClearLine() => Console.Write("\r\u001b[2K");
+
+    // A line longer than the terminal wraps, and "\r" would then redraw only its last row.
+    static string FitWidth(string text)
+    {
+        int width = AnsiConsole.Profile.Width;
+        return width > 1 && text.Length >= width ? text[..(width - 1)] : text;
     }
 
     static string Format(double v) => double.IsNaN(v) ? "-" : v.ToString("F4", CultureInfo.InvariantCulture);

@@ -84,7 +84,8 @@ public static class TrainCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
-        Console.WriteLine($"osprey train: {trainer.EpochsDone}/{trainer.Options.Epochs} epochs; best fitness {trainer.BestFitness:F4}; " +
+        var fitness = double.IsFinite(trainer.BestFitness) ? $"best fitness {trainer.BestFitness:F4}" : "no validation";
+        Console.WriteLine($"osprey train: {trainer.EpochsDone}/{trainer.Options.Epochs} epochs; {fitness}; " +
                           $"weights {Path.Combine(trainer.RunDirectory, Trainer.BestCheckpoint)}");
         return 0;
     }
