@@ -45,11 +45,15 @@ public sealed class Trainer : IDisposable
 
     Trainer(TrainOptions options, ITrainingTask task, IEnumerable<ITrainerCallback>? callbacks, string? runDirectory)
     {
-        Options = options.Validate();
+        options.Validate();
         this.task = task;
         this.callbacks = callbacks?.ToList() ?? [];
         Data = task.LoadData(options);
-        info = RunInfo.For(options, Data);
+        // The options as the run resolves them (input side, stem, learning rate): what args.yaml and the checkpoints record.
+        var resolved = options with { Imgsz = Data.ImageSize, Lr0 = options.InitialLr };
+        info = RunInfo.For(resolved, Data);
+        options = Options = resolved with { SmallStem = info.SmallStem };
+        info = info with { Options = options };
         RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name);
 
         LibTorch.ManualSeed((ulong)options.Seed);

@@ -43,7 +43,10 @@ public class TrainerTests
         Assert.Equal("epoch,train_loss,val_loss,top1,top5,lr", rows[0]);
         Assert.Equal(9, rows.Length);
         Assert.StartsWith("8,", rows[8]);
-        Assert.Contains("width: 4", File.ReadAllText(Path.Combine(run, Trainer.ArgsFile)));
+        var args = File.ReadAllLines(Path.Combine(run, Trainer.ArgsFile));
+        Assert.Contains("width: 4", args);
+        Assert.Contains("small_stem: true", args);   // resolved: 16-pixel inputs get the small stem
+        Assert.Contains("imgsz: 16", args);
         Assert.Equal(Path.Combine(runs.Root, "classify", "train2"), RunFolder.Create(runs.Root, "classify", null));
     }
 
