@@ -58,7 +58,13 @@ public static class OptionsReader
     public static string ToYaml(TrainOptions options)
     {
         var text = new StringBuilder();
-        foreach (var (key, value) in ToPairs(options)) text.Append(key).Append(": ").Append(value is null ? "null" : Quote(value)).Append('\n');
+        foreach (var p in Properties)
+        {
+            var value = Format(p.GetValue(options));
+            // Only strings need quoting (a name "true" or a path with ':' must stay a string); numbers, booleans and enums do not.
+            var shown = value is null ? "null" : p.PropertyType == typeof(string) ? Quote(value) : value;
+            text.Append(KeyOf(p.Name)).Append(": ").Append(shown).Append('\n');
+        }
         return text.ToString();
     }
 
