@@ -6,6 +6,10 @@ using Osprey.Torch;
 var root = new RootCommand("Osprey: train, evaluate and run vision models on libtorch from .NET");
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(ValCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(SamplesCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

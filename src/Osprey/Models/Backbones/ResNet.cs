@@ -33,20 +33,22 @@ public sealed class ResNet : Module<Tensor, Tensor>, IBackbone
         var spec = ResNetSpec.ForDepth(options.Depth);
         var dilated = options.DilatedStages;
         Func<long, Module<Tensor, Tensor>> norm = options.FrozenBatchNorm ? c => new FrozenBatchNorm2d(c) : c => new BatchNorm2d(c);
+        long width = options.Width;
+        if (width < 1) throw new ArgumentException($"ResNet: width {width} must be positive");
         conv1 = RegisterModule("conv1", options.SmallStem
-            ? new Conv2d(options.InChannels, 64, 3, 1, padding: 1, bias: false)
-            : new Conv2d(options.InChannels, 64, 7, 2, padding: 3, bias: false));
-        bn1 = RegisterModule("bn1", norm(64));
+            ? new Conv2d(options.InChannels, width, 3, 1, padding: 1, bias: false)
+            : new Conv2d(options.InChannels, width, 7, 2, padding: 3, bias: false));
+        bn1 = RegisterModule("bn1", norm(width));
         relu = RegisterModule("relu", new ReLU(inplace: true));
         if (!options.SmallStem) maxpool = RegisterModule("maxpool", new MaxPool2d(3, 2, 1));
 
-        long inplanes = 64, dilation = 1, stride = options.SmallStem ? 1 : 4;
+        long inplanes = width, dilation = 1, stride = options.SmallStem ? 1 : 4;
         stages = new Sequential[4];
         stageChannels = new long[4];
         stageStrides = new long[4];
         for (int s = 0; s < 4; s++)
         {
-            long planes = 64L << s;
+            long planes = width << s;
             long blockStride = s == 0 ? 1 : 2;
             long previousDilation = dilation;
             if (s > 0 && dilated[s - 1])

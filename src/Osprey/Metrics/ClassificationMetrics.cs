@@ -1,0 +1,28 @@
+using Osprey.Torch;
+
+namespace Osprey.Metrics;
+
+/// <summary>Accumulates a classifier's top-1 / top-5 hits and confusion matrix over batches.</summary>
+public sealed class ClassificationMetrics(int classes)
+{
+    long top1, top5;
+
+    public ConfusionMatrix Confusion { get; } = new(classes);
+    public long Count { get; private set; }
+
+    /// <summary>Adds a batch of scores (N, classes) and labels (N).</summary>
+    public void Update(Tensor scores, Tensor labels)
+    {
+        if (scores.Dim != 2 || scores.Size(1) != Confusion.Classes)
+            throw new ArgumentException($"classification metrics for {Confusion.Classes} classes got scores {scores.Describe()}");
+        var hits = TopKAccuracy.Hits(scores, labels, 1, 5);
+        top1 += hits[0];
+        top5 += hits[1];
+        Count += scores.Size(0);
+        using var scope = TensorScope.Begin();
+        Confusion.Add(scores.ArgMax(1), labels);
+    }
+
+    public double Top1 => Count == 0 ? double.NaN : (double)top1 / Count;
+    public double Top5 => Count == 0 ? double.NaN : (double)top5 / Count;
+}

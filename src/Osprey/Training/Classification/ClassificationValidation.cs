@@ -1,0 +1,36 @@
+using Osprey.Data;
+using Osprey.Metrics;
+using Osprey.Models;
+using Osprey.Torch;
+
+namespace Osprey.Training.Classification;
+
+/// <summary>Evaluates a trained classifier on a dataset's validation split, preparing images as its training run did.</summary>
+public static class ClassificationValidation
+{
+    /// <summary>Opens <paramref name="dataSpec"/> (null: the data the model was trained on) and evaluates on its val split.</summary>
+    public static (ClassificationMetrics Metrics, ClassificationSource Source) Run(TrainedModel trained, string? dataSpec = null, int batch = 128,
+                                                                                  int workers = 2, Action<int, int>? progress = null)
+    {
+        var source = ClassificationSource.Open(dataSpec ?? trained.Info.Options.Data);
+        if (!source.Val.Classes.SequenceEqual(trained.Classes))
+            throw new InvalidDataException($"the model {trained.Path} knows classes [{string.Join(", ", trained.Classes)}]; " +
+                                           $"{source.Description} has [{string.Join(", ", source.Val.Classes)}]");
+        if (source.InChannels != trained.Info.InChannels)
+            throw new InvalidDataException($"the model {trained.Path} takes {trained.Info.InChannels}-channel images; {source.Description} has {source.InChannels}");
+        var loader = new DataLoader(source.Val, ClassificationSource.EvalTransform(trained.Info.ImageSize, trained.Info.Mean, trained.Info.Std),
+                                    new LoaderOptions { BatchSize = batch, Shuffle = false, Workers = workers });
+        var metrics = new ClassificationMetrics(trained.Classes.Count);
+        int done = 0;
+        using var inference = Autograd.InferenceMode();
+        foreach (var b in loader.Epoch(0))
+            using (b)
+            {
+                using var scope = TensorScope.Begin();
+                using var output = ModelEntry.Forward(trained.Model, b.Images);
+                metrics.Update(ClassificationTask.Logits(output), b.Labels);
+                progress?.Invoke(++done, loader.BatchCount);
+            }
+        return (metrics, source);
+    }
+}

@@ -1,0 +1,56 @@
+using Osprey.Data;
+using Osprey.Data.Images;
+using Osprey.Data.Transforms;
+using Osprey.Models;
+using Osprey.Torch;
+
+namespace Osprey.Training.Classification;
+
+/// <summary>One image's best classes, highest probability first.</summary>
+public sealed record Prediction(string Source, IReadOnlyList<(int Class, string Name, double Probability)> Top);
+
+/// <summary>Runs a trained classifier on image files, preparing each image as validation did (channels, resize, normalize).</summary>
+public sealed class Classifier(TrainedModel trained)
+{
+    readonly ITransform transform = ClassificationSource.EvalTransform(trained.Info.ImageSize, trained.Info.Mean, trained.Info.Std);
+
+    /// <summary>The image files of <paramref name="source"/>: the file itself, or a folder's .png/.jpg/.jpeg files (recursive, sorted).</summary>
+    public static string[] ImageFiles(string source)
+    {
+        if (File.Exists(source)) return [source];
+        if (!Directory.Exists(source)) throw new FileNotFoundException($"source {source} does not exist", source);
+        var files = Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+            .Where(f => System.IO.Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg")
+            .Order(StringComparer.Ordinal).ToArray();
+        return files.Length > 0 ? files : throw new InvalidDataException($"source folder {source} holds no .png, .jpg or .jpeg images");
+    }
+
+    public IEnumerable<Prediction> Predict(IEnumerable<string> files, int topK = 5, int batchSize = 32)
+    {
+        var mode = trained.Info.InChannels == 1 ? ImageReadMode.Gray : ImageReadMode.Rgb;
+        foreach (var chunk in files.Chunk(batchSize))
+            foreach (var prediction in PredictBatch(chunk, mode, topK)) yield return prediction;
+    }
+
+    // Under its own scope and without yielding inside it: the caller's code between items never lands in this scope.
+    List<Prediction> PredictBatch(string[] chunk, ImageReadMode mode, int topK)
+    {
+        var result = new List<Prediction>();
+        {
+            using var scope = TensorScope.Begin();
+            using var inference = Autograd.InferenceMode();
+            var images = chunk.Select(f => transform.Apply(new Sample(ImageCodec.Read(f, mode)) { Source = f }, new Random(0)).Image).ToArray();
+            var probabilities = ModelEntry.Forward(trained.Model, Tensor.Stack(images)) is TensorOutput o
+                ? o.Value.Softmax(1)
+                : throw new InvalidOperationException($"{trained.Info.Model} does not output class scores");
+            int k = Math.Min(topK, trained.Classes.Count);
+            var (values, indices) = probabilities.TopK(k, 1);
+            var p = values.ToArray<float>();
+            var ids = indices.ToArray<long>();
+            for (int i = 0; i < chunk.Length; i++)
+                result.Add(new Prediction(chunk[i], Enumerable.Range(0, k)
+                    .Select(j => ((int)ids[i * k + j], trained.Classes[(int)ids[i * k + j]], (double)p[i * k + j])).ToArray()));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Osprey.Training;
+
+/// <summary>Hooks into a <see cref="Trainer"/>'s loop; every method is optional. Call <see cref="Trainer.RequestStop"/>
+/// from any of them to end the run after the current epoch (its checkpoint is written first).</summary>
+public interface ITrainerCallback
+{
+    void OnTrainStart(Trainer trainer) { }
+    void OnEpochStart(Trainer trainer, int epoch) { }
+    void OnBatchStart(Trainer trainer, int epoch, int batch) { }
+    void OnBatchEnd(Trainer trainer, BatchProgress progress) { }
+    void OnValidationStart(Trainer trainer, int epoch, int batches) { }
+    void OnEpochEnd(Trainer trainer, EpochSummary summary) { }
+    void OnTrainEnd(Trainer trainer) { }
+}
+
+/// <summary>Where a run is after one training step. <see cref="Epoch"/> is 0-based, <see cref="Batch"/> 1-based.</summary>
+public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double MeanLoss, double Lr,
+                                   double ImagesPerSecond, TimeSpan EpochElapsed, TimeSpan Eta);
+
+/// <summary>One finished epoch: losses, the task's metrics (names as in results.csv), whether it is the best so far.</summary>
+public sealed record EpochSummary(int Epoch, int Epochs, double TrainLoss, double ValLoss, IReadOnlyDictionary<string, double> Metrics,
+                                  double Fitness, bool IsBest, double Lr, double ImagesPerSecond, TimeSpan Duration);
+
+/// <summary>The loss stopped being finite; the run's last good checkpoint (if any) is left as it was.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);

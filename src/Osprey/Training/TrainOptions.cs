@@ -1,0 +1,111 @@
+namespace Osprey.Training;
+
+public enum OptimizerKind { Sgd, AdamW }
+
+public enum ScheduleKind { Cosine, Linear, Constant }
+
+/// <summary>
+/// Everything a training run is configured by, one record for every task. Keys in YAML files, <c>--set key=value</c>
+/// and args.yaml are the snake_case property names (<c>lr0</c>, <c>weight_decay</c>, ...); <see cref="OptionsReader"/>
+/// rejects unknown keys and wrong types, <see cref="Validate"/> out-of-range values. Null means "chosen from the data
+/// and the model" when the run starts.
+/// </summary>
+public sealed record TrainOptions
+{
+    public string Task { get; init; } = "classify";
+    public string Model { get; init; } = "seresnet18";
+    /// <summary>classify: <c>fashion-mnist</c>, <c>mnist:&lt;dir&gt;</c>, or a folder with train/ and val/ class folders.</summary>
+    public string Data { get; init; } = "fashion-mnist";
+    public int Epochs { get; init; } = 10;
+    public int Batch { get; init; } = 64;
+    /// <summary>Square input side; null: the dataset's own size (28 for Fashion-MNIST), else the model's default.</summary>
+    public int? Imgsz { get; init; }
+    /// <summary>ResNet base channels (64 in the paper); null keeps the model's.</summary>
+    public int? Width { get; init; }
+    /// <summary>ResNet 3x3 stride-1 stem without max-pool; null: on when imgsz &lt;= 64.</summary>
+    public bool? SmallStem { get; init; }
+    /// <summary>Use this fraction of the training set (a seeded, fixed subset), for quick runs.</summary>
+    public double Fraction { get; init; } = 1.0;
+
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+    /// <summary>Initial learning rate; null: 0.05 for SGD, 0.001 for AdamW.</summary>
+    public double? Lr0 { get; init; }
+    /// <summary>Final learning rate of the cosine schedule as a fraction of lr0.</summary>
+    public double Lrf { get; init; } = 0.01;
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; } = true;
+    /// <summary>Applied to convolution and linear weights only; norms and biases get none.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+    public double WarmupEpochs { get; init; } = 1.0;
+    public double WarmupStartFactor { get; init; } = 0.1;
+    public double LabelSmoothing { get; init; }
+    /// <summary>Clip the gradients' joint L2 norm to this (0: no clipping).</summary>
+    public double GradClip { get; init; }
+
+    /// <summary>Keep an exponential moving average of the weights; validation and the checkpoints' eval weights use it.</summary>
+    public bool Ema { get; init; }
+    public double EmaDecay { get; init; } = 0.9999;
+    public double EmaTau { get; init; } = 2000;
+
+    /// <summary>Horizontal flip probability in training.</summary>
+    public double Fliplr { get; init; } = 0.5;
+    /// <summary>Pad each side by this many pixels, then crop back at a random place (training).</summary>
+    public int CropPad { get; init; }
+    /// <summary>Random-resized-crop minimum area fraction in training; 1 turns it off (plain resize).</summary>
+    public double Scale { get; init; } = 1.0;
+
+    public int Workers { get; init; } = 2;
+    public int Seed { get; init; }
+    public bool Val { get; init; } = true;
+    /// <summary>Runs go to &lt;project&gt;/&lt;task&gt;/&lt;name&gt;.</summary>
+    public string Project { get; init; } = "runs";
+    /// <summary>null: train, train2, train3, ... (the first free one).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
+    public TrainOptions Validate()
+    {
+        Require(Task is "classify", "task", Task, "classify (segment and detect plug in later)");
+        Require(!string.IsNullOrWhiteSpace(Model), "model", Model, "a registered model name");
+        Require(!string.IsNullOrWhiteSpace(Data), "data", Data, "a dataset name or folder");
+        Require(Epochs >= 1, "epochs", Epochs, "an integer >= 1");
+        Require(Batch >= 1, "batch", Batch, "an integer >= 1");
+        Require(Imgsz is null or >= 8, "imgsz", Imgsz, "an integer >= 8");
+        Require(Width is null or >= 1, "width", Width, "an integer >= 1");
+        Require(Fraction > 0 && Fraction <= 1, "fraction", Fraction, "a value in (0, 1]");
+        Require(Lr0 is null || (double.IsFinite(Lr0.Value) && Lr0 > 0), "lr0", Lr0, "a finite value > 0");
+        Require(Lrf >= 0 && Lrf <= 1, "lrf", Lrf, "a value in [0, 1]");
+        Require(Momentum >= 0 && Momentum < 1, "momentum", Momentum, "a value in [0, 1)");
+        Require(!Nesterov || Optimizer != OptimizerKind.Sgd || Momentum > 0, "nesterov", Nesterov, "false when momentum is 0");
+        Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, "weight_decay", WeightDecay, "a finite value >= 0");
+        Require(WarmupEpochs >= 0 && double.IsFinite(WarmupEpochs), "warmup_epochs", WarmupEpochs, "a finite value >= 0");
+        Require(WarmupStartFactor >= 0 && WarmupStartFactor <= 1, "warmup_start_factor", WarmupStartFactor, "a value in [0, 1]");
+        Require(LabelSmoothing >= 0 && LabelSmoothing < 1, "label_smoothing", LabelSmoothing, "a value in [0, 1)");
+        Require(GradClip >= 0 && double.IsFinite(GradClip), "grad_clip", GradClip, "a finite value >= 0");
+        Require(EmaDecay > 0 && EmaDecay < 1, "ema_decay", EmaDecay, "a value in (0, 1)");
+        Require(EmaTau > 0 && double.IsFinite(EmaTau), "ema_tau", EmaTau, "a finite value > 0");
+        Require(Fliplr >= 0 && Fliplr <= 1, "fliplr", Fliplr, "a probability in [0, 1]");
+        Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
+        Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
+        Require(Workers >= 0, "workers", Workers, "an integer >= 0");
+        Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
+        Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
+                "name", Name, "a plain folder name");
+        return this;
+    }
+
+    /// <summary>The learning rate the run starts from (lr0, or the optimizer's default).</summary>
+    public double InitialLr => Lr0 ?? (Optimizer == OptimizerKind.Sgd ? 0.05 : 0.001);
+
+    static void Require(bool ok, string key, object? value, string expected)
+    {
+        if (!ok) throw new OptionsException(key, $"option '{key}' = {value ?? "null"}: expected {expected}");
+    }
+}
+
+/// <summary>A bad training option; <see cref="Key"/> names it.</summary>
+public sealed class OptionsException(string key, string message) : ArgumentException(message)
+{
+    public string Key { get; } = key;
+}

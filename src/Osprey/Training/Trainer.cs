@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using Osprey.Data;
+using Osprey.Models;
+using Osprey.Torch;
+using Osprey.Torch.NN;
+using Osprey.Torch.Optim;
+using Osprey.Torch.Serialization;
+using Osprey.Training.Classification;
+
+namespace Osprey.Training;
+
+/// <summary>
+/// The training loop shared by every task: per step a TensorScope around forward, loss, backward, optimizer, schedule
+/// and EMA; per epoch validation, results.csv, and the <c>last</c> / <c>best</c> checkpoints (atomic). A run resumed from
+/// its last checkpoint continues exactly as if it had not stopped (model, optimizer, schedule, EMA, RNG, and the loader's
+/// order, which depends only on (seed, epoch)). The task's specifics come from an <see cref="ITrainingTask"/>.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    public const string LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt", ArgsFile = "args.yaml", ResultsFile = "results.csv";
+
+    readonly ITrainingTask task;
+    readonly List<ITrainerCallback> callbacks;
+    readonly Module model;
+    readonly ModelEma? ema;
+    readonly Optimizer optimizer;
+    readonly LrScheduler scheduler;
+    readonly DataLoader trainLoader;
+    readonly DataLoader? valLoader;
+    readonly ResultsCsv results;
+    RunInfo info;
+    int startEpoch;
+    volatile bool stopRequested;
+
+    public TrainOptions Options { get; }
+    public TaskData Data { get; }
+    public string RunDirectory { get; }
+    public Module Model => model;
+    public ModelEma? Ema => ema;
+    public Optimizer Optimizer => optimizer;
+    /// <summary>Epochs finished so far (the next epoch's 0-based index).</summary>
+    public int EpochsDone { get; private set; }
+    public double BestFitness => info.BestFitness;
+    public int BatchesPerEpoch => trainLoader.BatchCount;
+
+    Trainer(TrainOptions options, ITrainingTask task, IEnumerable<ITrainerCallback>? callbacks, string? runDirectory)
+    {
+        options.Validate();
+        this.task = task;
+        this.callbacks = callbacks?.ToList() ?? [];
+        Data = task.LoadData(options);
+        // The options as the run resolves them (input side, stem, learning rate): what args.yaml and the checkpoints record.
+        var resolved = options with { Imgsz = Data.ImageSize, Lr0 = options.InitialLr };
+        info = RunInfo.For(resolved, Data);
+        options = Options = resolved with { SmallStem = info.SmallStem };
+        info = info with { Options = options };
+        RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name);
+
+        LibTorch.ManualSeed((ulong)options.Seed);
+        model = info.BuildModel();
+        try
+        {
+            if (options.Ema)
+            {
+                ema = new ModelEma(model, info.BuildModel(), options.EmaDecay, options.EmaTau);
+                info = info with { HasEma = true };
+            }
+            trainLoader = new DataLoader(Data.Train, Data.TrainTransform,
+                new LoaderOptions { BatchSize = options.Batch, Shuffle = true, Seed = options.Seed, Workers = options.Workers });
+            if (Data.Val != null)
+                valLoader = new DataLoader(Data.Val, Data.ValTransform,
+                    new LoaderOptions { BatchSize = options.Batch * 2, Shuffle = false, Seed = options.Seed, Workers = options.Workers });
+            optimizer = ParameterGroups.CreateOptimizer(model, options);
+            long perEpoch = trainLoader.BatchCount;
+            long warmup = (long)Math.Round(options.WarmupEpochs * perEpoch);
+            scheduler = new LrScheduler(optimizer, ParameterGroups.CreateSchedule(options, options.Epochs * perEpoch, Math.Min(warmup, options.Epochs * perEpoch - 1)));
+            results = new ResultsCsv(Path.Combine(RunDirectory, ResultsFile), ["epoch", "train_loss", "val_loss", .. task.MetricNames, "lr"]);
+        }
+        catch
+        {
+            ema?.Dispose();
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new run: options validated, run folder created, args.yaml written.</summary>
+    public static Trainer Create(TrainOptions options, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null)
+    {
+        var trainer = new Trainer(options, task ?? TaskFor(options.Task), callbacks, null);
+        AtomicFile.Write(Path.Combine(trainer.RunDirectory, ArgsFile), s =>
+        {
+            using var w = new StreamWriter(s, leaveOpen: true);
+            w.Write(OptionsReader.ToYaml(trainer.Options));
+        });
+        return trainer;
+    }
+
+    /// <summary>
+    /// Continues the run that wrote <paramref name="checkpointPath"/> (its last.ckpt) with the options saved in it; only
+    /// the worker count may change (it does not change the batches).
+    /// </summary>
+    public static Trainer Resume(string checkpointPath, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null, int? workers = null)
+    {
+        if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"resume: checkpoint {checkpointPath} does not exist", checkpointPath);
+        using var checkpoint = TrainingCheckpoint.Load(checkpointPath);
+        var saved = RunInfo.FromJson(checkpoint.Options, checkpointPath);
+        var options = workers is { } w ? saved.Options with { Workers = w } : saved.Options;
+        if (checkpoint.Epoch >= options.Epochs)
+            throw new InvalidOperationException($"resume: {checkpointPath} is from epoch {checkpoint.Epoch} of {options.Epochs}; the run has finished");
+        var trainer = new Trainer(options, task ?? TaskFor(options.Task), callbacks, Path.GetDirectoryName(Path.GetFullPath(checkpointPath)));
+        try
+        {
+            trainer.Restore(checkpoint, saved);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        return trainer;
+    }
+
+    public static ITrainingTask TaskFor(string name) => name switch
+    {
+        "classify" => new ClassificationTask(),
+        _ => throw new OptionsException("task", $"task '{name}' is not available (classify)"),
+    };
+
+    void Restore(TrainingCheckpoint checkpoint, RunInfo saved)
+    {
+        if (!saved.Classes.SequenceEqual(info.Classes))
+            throw new InvalidDataException($"resume: {checkpoint.Source} was trained on classes [{string.Join(", ", saved.Classes)}], " +
+                                           $"the data now has [{string.Join(", ", info.Classes)}]");
+        using (var scope = TensorScope.Begin())
+            checkpoint.LoadModelInto(StateTensors(), strict: true);
+        checkpoint.Restore(optimizer, scheduler, restoreRng: true);
+        if (ema != null) ema.Updates = saved.EmaUpdates;
+        info = info with { BestFitness = saved.BestFitness };
+        startEpoch = EpochsDone = checked((int)checkpoint.Epoch);
+        results.LoadExisting(checkpoint.Epoch);
+    }
+
+    /// <summary>The model's state and the EMA's (as "ema.*"): what a checkpoint's model part holds. Aliases in the current scope.</summary>
+    Dictionary<string, Tensor> StateTensors()
+    {
+        var state = new Dictionary<string, Tensor>(model.StateDict(), StringComparer.Ordinal);
+        if (ema != null)
+            foreach (var (k, t) in ema.Model.StateDict()) state[EmaPrefix + k] = t;
+        return state;
+    }
+
+    internal const string EmaPrefix = "ema.";
+
+    /// <summary>Ends the run after the current epoch (its checkpoint is written first).</summary>
+    public void RequestStop() => stopRequested = true;
+
+    /// <summary>Trains from the current epoch to <see cref="TrainOptions.Epochs"/> (or until a stop is requested).</summary>
+    public void Train(CancellationToken cancellation = default)
+    {
+        using var registration = cancellation.Register(RequestStop);
+        foreach (var c in callbacks) c.OnTrainStart(this);
+        var runClock = Stopwatch.StartNew();
+        long stepsThisRun = 0;
+        for (int epoch = startEpoch; epoch < Options.Epochs && !stopRequested; epoch++)
+        {
+            foreach (var c in callbacks) c.OnEpochStart(this, epoch);
+            var epochClock = Stopwatch.StartNew();
+            var (trainLoss, images) = TrainEpoch(epoch, runClock, ref stepsThisRun, epochClock);
+            double ips = images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
+            var (valLoss, metrics, fitness) = Validate(epoch);
+            EpochsDone = epoch + 1;
+            bool isBest = !double.IsNaN(fitness) ? fitness > info.BestFitness : EpochsDone == Options.Epochs;
+            if (isBest) info = info with { BestFitness = double.IsNaN(fitness) ? info.BestFitness : fitness };
+            double lr = optimizer.ParamGroups[0].Lr;
+            results.Append([EpochsDone, trainLoss, valLoss, .. metrics, lr]);
+            SaveCheckpoints(isBest);
+            var summary = new EpochSummary(EpochsDone, Options.Epochs, trainLoss, valLoss,
+                task.MetricNames.Zip(metrics).ToDictionary(p => p.First, p => p.Second), fitness, isBest, lr, ips, epochClock.Elapsed);
+            foreach (var c in callbacks) c.OnEpochEnd(this, summary);
+        }
+        foreach (var c in callbacks) c.OnTrainEnd(this);
+    }
+
+    (double MeanLoss, long Images) TrainEpoch(int epoch, Stopwatch runClock, ref long stepsThisRun, Stopwatch epochClock)
+    {
+        model.Train();
+        int batches = trainLoader.BatchCount;
+        double lossSum = 0;
+        long images = 0;
+        int b = 0;
+        foreach (var batch in trainLoader.Epoch(epoch))
+            using (batch)
+            {
+                foreach (var c in callbacks) c.OnBatchStart(this, epoch, b);
+                double lr = optimizer.ParamGroups[0].Lr;
+                double loss = Step(batch, epoch, b, batches);
+                lossSum += loss;
+                images += batch.Count;
+                b++;
+                stepsThisRun++;
+                var elapsed = runClock.Elapsed;
+                long remaining = (long)(Options.Epochs - epoch - 1) * batches + (batches - b);
+                var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / stepsThisRun * remaining);
+                var progress = new BatchProgress(epoch, Options.Epochs, b, batches, loss, lossSum / b, lr,
+                                                 images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), epochClock.Elapsed, eta);
+                foreach (var c in callbacks) c.OnBatchEnd(this, progress);
+            }
+        return (lossSum / Math.Max(1, b), images);
+    }
+
+    double Step(Batch batch, int epoch, int b, int batches)
+    {
+        using var scope = TensorScope.Begin();
+        var output = ModelEntry.Forward(model, batch.Images);
+        var loss = task.Loss(output, batch, Options);
+        double value = loss.Item<double>();
+        if (!double.IsFinite(value)) throw Diverged(value, epoch, b, batches);
+        optimizer.ZeroGrad();
+        loss.Backward();
+        if (Options.GradClip > 0) GradClip.ClipGradNorm(optimizer.Parameters, Options.GradClip);
+        optimizer.Step();
+        scheduler.Step();
+        ema?.Update();
+        return value;
+    }
+
+    TrainingDivergedException Diverged(double value, int epoch, int b, int batches)
+    {
+        var last = Path.Combine(RunDirectory, LastCheckpoint);
+        var kept = File.Exists(last)
+            ? $"the last good checkpoint, {last} (epoch {EpochsDone}), is intact"
+            : "no checkpoint had been written yet";
+        return new TrainingDivergedException(
+            $"training stopped: the loss is {value} at epoch {epoch + 1}/{Options.Epochs}, batch {b + 1}/{batches}; {kept}. " +
+            "Try a lower lr0, a longer warmup or grad_clip.");
+    }
+
+    (double Loss, double[] Metrics, double Fitness) Validate(int epoch)
+    {
+        var names = task.MetricNames;
+        if (valLoader == null) return (double.NaN, names.Select(_ => double.NaN).ToArray(), double.NaN);
+        foreach (var c in callbacks) c.OnValidationStart(this, epoch, valLoader.BatchCount);
+        var evalModel = ema?.Model ?? model;
+        evalModel.Eval();
+        var evaluator = task.CreateEvaluator(Data, Options);
+        double lossSum = 0;
+        long count = 0;
+        using (var noGrad = Autograd.NoGrad())
+            foreach (var batch in valLoader.Epoch(0))
+                using (batch)
+                {
+                    using var scope = TensorScope.Begin();
+                    var output = ModelEntry.Forward(evalModel, batch.Images);
+                    lossSum += task.Loss(output, batch, Options).Item<double>() * batch.Count;
+                    count += batch.Count;
+                    evaluator.Add(output, batch);
+                }
+        model.Train();
+        return (lossSum / Math.Max(1, count), evaluator.Values().ToArray(), evaluator.Fitness);
+    }
+
+    void SaveCheckpoints(bool isBest)
+    {
+        if (ema != null) info = info with { EmaUpdates = ema.Updates };
+        using var scope = TensorScope.Begin();
+        using var checkpoint = TrainingCheckpoint.Capture(StateTensors(), optimizer, scheduler, EpochsDone, scheduler.Iteration, info.ToJson());
+        checkpoint.Save(Path.Combine(RunDirectory, LastCheckpoint));
+        if (isBest) checkpoint.Save(Path.Combine(RunDirectory, BestCheckpoint));
+    }
+
+    public void Dispose()
+    {
+        optimizer?.Dispose();
+        ema?.Dispose();
+        model?.Dispose();
+    }
+}
