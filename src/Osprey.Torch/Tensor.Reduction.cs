@@ -16,7 +16,10 @@ public sealed partial class Tensor
     static readonly Op topk = new("aten::topk"), sort = new("aten::sort", "stable"), argsort = new("aten::argsort");
     static readonly Op countNonzero = new("aten::count_nonzero");
 
-    public Tensor Sum(DType? dtype = null) => sum.Tensor(this, dtype);
+    public Tensor Sum() => sum.Tensor(this);
+    /// <summary>The sum of all elements accumulated and returned in <paramref name="dtype"/> (torch.sum(x, dtype=)).
+    /// A separate name: a Sum(DType) overload would capture Sum(0), since a literal 0 converts to any enum.</summary>
+    public Tensor SumAs(DType dtype) => sum.Tensor(this, dtype);
     public Tensor Sum(long[] dims, bool keepDim = false, DType? dtype = null) => sumDim.Tensor(this, dims, keepDim, dtype);
     public Tensor Sum(long dim, bool keepDim = false) => sumDim.Tensor(this, new[] { dim }, keepDim);
     public Tensor Mean() => mean.Tensor(this);

@@ -63,4 +63,13 @@ public class TensorBasicsTests
         Assert.Equal(new long[] { 1, 4, 4, 4 }, y.Shape);
         Assert.Equal(27f, y[0, 0, 1, 1].Item<float>());
     }
+
+    [Fact]
+    public void SumOfALiteralDimensionReducesThatDimension()
+    {
+        using var scope = TensorScope.Begin();
+        var x = Tensor.From(new long[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        Assert.Equal(new long[] { 5, 7, 9 }, x.Sum(0).ToArray<long>());
+        Assert.Equal(21.0, x.SumAs(DType.Float64).Item<double>());
+    }
 }

@@ -21,7 +21,7 @@ public static class TopKAccuracy
         long kMax = Math.Min(ks.Max(), classes);
         var best = scores.TopK(kMax, 1).Indices;                 // (N, kMax) class ids, best first
         var match = best.Eq(labels.To(DType.Int64).Unsqueeze(1)).To(DType.Int64);   // (N, kMax), one 1 at most per row
-        var hitsAtRank = match.Sum(0L).ToArray<long>();                             // hits at rank r
+        var hitsAtRank = match.Sum(0).ToArray<long>();                             // hits at rank r
         return ks.Select(k => hitsAtRank.Take((int)Math.Min(k, classes)).Sum()).ToArray();
     }
 }
