@@ -60,8 +60,10 @@ public sealed record TrainOptions
     public bool Val { get; init; } = true;
     /// <summary>Runs go to &lt;project&gt;/&lt;task&gt;/&lt;name&gt;.</summary>
     public string Project { get; init; } = "runs";
-    /// <summary>null: train, train2, train3, ... (the first free one).</summary>
+    /// <summary>null: train, train2, train3, ... (the first free one); a taken name gets 2, 3, ... appended likewise.</summary>
     public string? Name { get; init; }
+    /// <summary>Reuse the folder of an existing run of the same name, overwriting its files (ultralytics' exist_ok).</summary>
+    public bool ExistOk { get; init; }
 
     /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
     public TrainOptions Validate()

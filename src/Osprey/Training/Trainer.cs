@@ -54,7 +54,7 @@ public sealed class Trainer : IDisposable
         info = RunInfo.For(resolved, Data);
         options = Options = resolved with { SmallStem = info.SmallStem };
         info = info with { Options = options };
-        RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name);
+        RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name, options.ExistOk);
 
         LibTorch.ManualSeed((ulong)options.Seed);
         model = info.BuildModel();

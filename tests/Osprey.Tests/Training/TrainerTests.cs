@@ -48,6 +48,9 @@ public class TrainerTests
         Assert.Contains("small_stem: true", args);   // resolved: 16-pixel inputs get the small stem
         Assert.Contains("imgsz: 16", args);
         Assert.Equal(Path.Combine(runs.Root, "classify", "train2"), RunFolder.Create(runs.Root, "classify", null));
+        // A taken explicit name is not overwritten unless exist_ok.
+        Assert.Equal(Path.Combine(runs.Root, "classify", "train3"), RunFolder.Create(runs.Root, "classify", "train"));
+        Assert.Equal(Path.Combine(runs.Root, "classify", "train"), RunFolder.Create(runs.Root, "classify", "train", existOk: true));
     }
 
     [Fact]
