@@ -11,6 +11,9 @@ public static class ReferenceOutputs
 {
     static readonly object gate = new();
 
+    static IEnumerable<string> FilesOf(string path) =>
+        Directory.Exists(path) ? Directory.GetFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal) : [path];
+
     public static string RepositoryRoot
     {
         get
@@ -21,11 +24,25 @@ public static class ReferenceOutputs
         }
     }
 
-    /// <summary>The output folder of tools/reference/<paramref name="script"/>, generating it when absent.</summary>
-    public static string Folder(string script)
+    /// <summary>
+    /// The output folder of tools/reference/<paramref name="script"/>, generating it when absent. The cache key hashes
+    /// the script, the helpers beside it, and <paramref name="inputs"/> (repository-relative files or folders it reads).
+    /// </summary>
+    public static string Folder(string script, params string[] inputs)
     {
-        var path = Path.Combine(RepositoryRoot, "tools", "reference", script);
-        var hash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)))[..16];
+        var reference = Path.Combine(RepositoryRoot, "tools", "reference");
+        var path = Path.Combine(reference, script);
+        var hashed = new[] { path }
+            .Concat(Directory.GetFiles(reference, "*.py").Where(f => f != path).Order(StringComparer.Ordinal))
+            .Concat(inputs.Select(i => Path.Combine(RepositoryRoot, i)).SelectMany(FilesOf));
+        using var sha = SHA256.Create();
+        foreach (var file in hashed)
+        {
+            var bytes = File.ReadAllBytes(file);
+            sha.TransformBlock(bytes, 0, bytes.Length, null, 0);
+        }
+        sha.TransformFinalBlock([], 0, 0);
+        var hash = Convert.ToHexString(sha.Hash!)[..16];
         var folder = Path.Combine(Path.GetTempPath(), "osprey-reference", $"{Path.GetFileNameWithoutExtension(script)}-{hash}");
         lock (gate)
         {

@@ -14,6 +14,8 @@ namespace Osprey.Tests.Models.Yolo;
 /// </summary>
 public class YoloParityTests
 {
+    internal const string YoloConfigs = "src/Osprey/Models/Detection/Yolo/Configs";
+
     const double Tolerance = 1e-4;
 
     [Theory]
@@ -22,7 +24,7 @@ public class YoloParityTests
     public void OutputsMatchPyTorchAndFusionKeepsThem(string name, string file)
     {
         using var scope = TensorScope.Begin();
-        var (tensors, _) = SafeTensors.Load(Path.Combine(ReferenceOutputs.Folder("yolo_reference.py"), name + ".safetensors"));
+        var (tensors, _) = SafeTensors.Load(Path.Combine(ReferenceOutputs.Folder("yolo_reference.py", YoloConfigs), name + ".safetensors"));
         var state = tensors.Where(p => p.Key.StartsWith("state.")).ToDictionary(p => p.Key["state.".Length..], p => p.Value);
         using var model = YoloModel.FromResource(file, name, "n");
         var report = model.LoadStateDict(state, strict: true);
@@ -62,13 +64,15 @@ public class YoloParityTests
 /// </summary>
 public class YoloCheckpointImportTests
 {
+    const string YoloConfigs = YoloParityTests.YoloConfigs;
+
     [Theory]
     [InlineData("yolo11n", "yolo11.yaml")]
     [InlineData("yolo11n-multiseam", "yolo11-multiseam.yaml")]
     public void PickledHalfPrecisionModelLoads(string name, string file)
     {
         using var scope = TensorScope.Begin();
-        var folder = ReferenceOutputs.Folder("yolo_reference.py");
+        var folder = ReferenceOutputs.Folder("yolo_reference.py", YoloConfigs);
         var state = TorchLoad.LoadStateDict(Path.Combine(folder, name + ".pt"));
         var (reference, _) = SafeTensors.Load(Path.Combine(folder, name + ".safetensors"));
         using var model = YoloModel.FromResource(file, name, "n");
