@@ -1,3 +1,4 @@
+using Osprey.Data;
 using Osprey.Models.Backbones;
 using Osprey.Models.Detection;
 using Osprey.Models.Detection.Detr;

@@ -1,3 +1,4 @@
+using Osprey.Data;
 using Osprey.Models.Layers;
 using Osprey.Torch;
 using Osprey.Torch.NN;

@@ -1,3 +1,4 @@
+using Osprey.Models.Detection.Boxes;
 using Osprey.Torch;
 using Osprey.Torch.NN;
 

@@ -1,3 +1,4 @@
+using Osprey.Models.Detection.Boxes;
 using Osprey.Torch;
 
 namespace Osprey.Models.Detection.Detr;

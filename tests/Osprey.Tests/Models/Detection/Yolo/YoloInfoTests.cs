@@ -1,6 +1,6 @@
 using Osprey.Models.Summary;
 
-namespace Osprey.Tests.Models.Yolo;
+namespace Osprey.Tests.Models.Detection.Yolo;
 
 /// <summary>
 /// `osprey info` numbers: the layer table of seed 003 row for row, and the summaries ultralytics 8.3 prints

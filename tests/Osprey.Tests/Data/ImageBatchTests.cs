@@ -1,6 +1,7 @@
+using Osprey.Data;
 using Osprey.Models.Detection.Detr;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Data;
 
 public class ImageBatchTests
 {

@@ -4,7 +4,7 @@ using Osprey.Torch.NN;
 using Osprey.Torch.Serialization;
 using Osprey.Torch.Tests;
 
-namespace Osprey.Tests.Models.Yolo;
+namespace Osprey.Tests.Models.Detection.Yolo;
 
 /// <summary>
 /// Same weights, same input (2x3x256x256), same outputs as the PyTorch reference (tools/reference/yolo_reference.py,

@@ -1,6 +1,6 @@
 using Osprey.Torch;
 
-namespace Osprey.Models.Detection.Detr;
+namespace Osprey.Data;
 
 /// <summary>
 /// Images of different sizes in one tensor (DETR's NestedTensor): <see cref="Images"/> (N, C, H, W) with every

@@ -1,9 +1,10 @@
+using Osprey.Data;
 using Osprey.Models.Detection.Detr;
 using Osprey.Torch.Serialization;
 using Osprey.Torch.Tests;
 using Xunit.Abstractions;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Models.Detection.Detr;
 
 /// <summary>
 /// DETR-R50 against tools/reference/detr_reference.py (our PyTorch model with the official state-dict names,

@@ -1,4 +1,4 @@
-namespace Osprey.Models.Detection.Detr;
+namespace Osprey.Models.Detection.Boxes;
 
 /// <summary>
 /// Minimum-cost assignment on a rectangular cost matrix (scipy's linear_sum_assignment): every row of the

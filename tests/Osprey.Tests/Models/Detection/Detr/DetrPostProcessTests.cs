@@ -1,6 +1,6 @@
 using Osprey.Models.Detection.Detr;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Models.Detection.Detr;
 
 /// <summary>Hand-computed post-processing: softmax over all classes, the no-object class never a label, boxes
 /// converted to corners and scaled by each image's own (width, height).</summary>

@@ -1,6 +1,6 @@
 using Osprey.Torch;
 
-namespace Osprey.Models.Detection.Detr;
+namespace Osprey.Models.Detection.Boxes;
 
 /// <summary>
 /// Overlap of (x0, y0, x1, y1) boxes: IoU and generalized IoU (Rezatofighi et al., 2019), either between every

@@ -3,7 +3,7 @@ using Osprey.Models.Detection;
 using Osprey.Models.Detection.Yolo;
 using Osprey.Torch.NN;
 
-namespace Osprey.Tests.Models.Yolo;
+namespace Osprey.Tests.Models.Detection.Yolo;
 
 /// <summary>
 /// Every registered YOLO name builds with the PyTorch reference's counts (layers = distinct module objects,

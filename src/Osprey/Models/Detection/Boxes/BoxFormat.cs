@@ -1,6 +1,6 @@
 using Osprey.Torch;
 
-namespace Osprey.Models.Detection.Detr;
+namespace Osprey.Models.Detection.Boxes;
 
 /// <summary>Conversions between box encodings (last dimension 4).</summary>
 public static class BoxFormat

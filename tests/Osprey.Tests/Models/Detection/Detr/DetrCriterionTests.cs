@@ -1,7 +1,7 @@
 using Osprey.Models.Detection.Detr;
 using Osprey.Torch.Tests;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Models.Detection.Detr;
 
 /// <summary>
 /// Matching and set loss against tools/reference/detr_loss_reference.py (brute-force assignment, the official

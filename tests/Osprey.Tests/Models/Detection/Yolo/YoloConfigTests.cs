@@ -1,7 +1,7 @@
 using Osprey.Models.Detection.Yolo;
 using Osprey.Torch.NN;
 
-namespace Osprey.Tests.Models.Yolo;
+namespace Osprey.Tests.Models.Detection.Yolo;
 
 /// <summary>Model files: a user's file builds like the shipped one; malformed rows fail with the file, line and column.</summary>
 public class YoloConfigTests

@@ -2,7 +2,7 @@ using Osprey.Models.Layers;
 using Osprey.Torch.NN;
 using Osprey.Torch.Tests;
 
-namespace Osprey.Tests.Models.Yolo;
+namespace Osprey.Tests.Models.Detection.Yolo;
 
 /// <summary>Block details that the model-level tests do not pin down: initialization and fusion.</summary>
 public class YoloBlockTests

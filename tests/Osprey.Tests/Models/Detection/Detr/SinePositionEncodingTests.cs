@@ -1,6 +1,6 @@
 using Osprey.Models.Detection.Detr;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Models.Detection.Detr;
 
 /// <summary>Hand-computed values of the normalized sine encoding, including a padded column.</summary>
 public class SinePositionEncodingTests

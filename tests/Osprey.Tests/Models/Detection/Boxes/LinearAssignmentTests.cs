@@ -1,6 +1,7 @@
+using Osprey.Models.Detection.Boxes;
 using Osprey.Models.Detection.Detr;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Models.Detection.Boxes;
 
 /// <summary>The Hungarian solver against exhaustive search on random square, tall and wide matrices.</summary>
 public class LinearAssignmentTests

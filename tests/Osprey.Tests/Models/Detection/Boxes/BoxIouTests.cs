@@ -1,6 +1,7 @@
+using Osprey.Models.Detection.Boxes;
 using Osprey.Models.Detection.Detr;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Models.Detection.Boxes;
 
 /// <summary>Hand-computed IoU and generalized IoU.</summary>
 public class BoxIouTests

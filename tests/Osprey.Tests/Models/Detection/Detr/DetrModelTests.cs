@@ -1,9 +1,10 @@
+using Osprey.Data;
 using Osprey.Models;
 using Osprey.Models.Detection.Detr;
 using Osprey.Torch.NN;
 using DetrModel = Osprey.Models.Detection.Detr.Detr;
 
-namespace Osprey.Tests.Models.Detr;
+namespace Osprey.Tests.Models.Detection.Detr;
 
 /// <summary>DETR-R50's size, frozen parts, state-dict names (the official repository's), registry entry, and a
 /// training step's gradients and tensor lifetimes.</summary>
