@@ -151,6 +151,8 @@ def nms_cases(g):
         classes=dict(conf_thres=0.1, iou_thres=0.5, classes=[0, 2]),
         capped=dict(conf_thres=0.05, iou_thres=0.6, max_det=7, max_nms=50),
         single_label_low=dict(conf_thres=0.001, iou_thres=0.7, max_det=300),
+        uncapped=dict(conf_thres=0.2, iou_thres=0.3, max_det=1000),
+        uncapped_multi=dict(conf_thres=0.2, iou_thres=0.5, multi_label=True, max_det=1000),
     )
     for name, kwargs in cases.items():
         out = ops.non_max_suppression(prediction.clone(), **kwargs)
