@@ -56,6 +56,21 @@ public class NonMaxSuppressionTests
     }
 
     [Fact]
+    public void OnlyTheReturnedDetectionsOutliveTheCall()
+    {
+        using var outer = TensorScope.Begin();
+        var prediction = Fixture.Load("detection/ultralytics_nms")["prediction"];
+        long before = Tensor.LiveCount;
+        using (var scope = TensorScope.Begin())
+        {
+            var detections = NonMaxSuppression.Apply(prediction, NmsOptions.Validation);
+            var keep = Nms.Batched(Tensor.Zeros([3, 4]), Tensor.Zeros([3]), Tensor.Zeros([3], DType.Int64), 0.5);
+            Assert.Equal(before + 2 + 3 + 1, Tensor.LiveCount);   // two images, three inputs, the kept indices
+        }
+        Assert.Equal(before, Tensor.LiveCount);
+    }
+
+    [Fact]
     public void BadSettingsAreRefused()
     {
         using var scope = TensorScope.Begin();
