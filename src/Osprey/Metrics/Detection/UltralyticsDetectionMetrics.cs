@@ -31,8 +31,10 @@ public sealed class UltralyticsDetectionMetrics(int classCount)
     /// <summary>One image: its detections (after NMS) and its labelled objects.</summary>
     public void Add(float[] predictedBoxes, float[] scores, int[] predicted, float[] trueBoxes, int[] labels)
     {
-        if (scores.Length != predicted.Length)
-            throw new ArgumentException($"validator metrics: {scores.Length} scores and {predicted.Length} classes differ in count");
+        if (scores.Length != predicted.Length || predictedBoxes.Length != 4 * predicted.Length)
+            throw new ArgumentException($"validator metrics: {predicted.Length} detection classes need as many scores and 4 box coordinates each, got {scores.Length} and {predictedBoxes.Length}");
+        if (trueBoxes.Length != 4 * labels.Length)
+            throw new ArgumentException($"validator metrics: {labels.Length} labels need 4 box coordinates each, got {trueBoxes.Length}");
         foreach (var c in predicted.Concat(labels))
             if (c < 0 || c >= ClassCount) throw new ArgumentException($"validator metrics: class {c} outside [0, {ClassCount})");
         images++;

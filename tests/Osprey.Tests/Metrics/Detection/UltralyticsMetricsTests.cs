@@ -106,6 +106,18 @@ public class UltralyticsMetricsTests
     }
 
     [Fact]
+    public void MismatchedInputsAreRefused()
+    {
+        var metrics = new UltralyticsDetectionMetrics(2);
+        Assert.Contains("need as many scores and 4 box coordinates each", Assert.Throws<ArgumentException>(() =>
+            metrics.Add([0, 0, 1, 1], [0.5f, 0.4f], [0, 1], [], [])).Message);
+        Assert.Contains("1 labels need 4 box coordinates each, got 3", Assert.Throws<ArgumentException>(() =>
+            metrics.Add([], [], [], [0, 0, 1], [0])).Message);
+        Assert.Contains("class 2 outside [0, 2)", Assert.Throws<ArgumentException>(() =>
+            metrics.Add([0, 0, 1, 1], [0.5f], [2], [], [])).Message);
+    }
+
+    [Fact]
     public void AveragePrecisionKeepsUltralyticsSentinels()
     {
         // A perfect detector scores 0.995: the sentinel (recall 1, precision 0) wins the interpolation at recall 1.
