@@ -1,5 +1,3 @@
-using Osprey.Torch;
-
 namespace Osprey.Metrics.Detection;
 
 /// <summary>
@@ -10,14 +8,17 @@ namespace Osprey.Metrics.Detection;
 /// </summary>
 public static class UltralyticsMatching
 {
-    static readonly Lazy<float[]> thresholds = new(() =>
-    {
-        using var scope = TensorScope.Begin();
-        return Tensor.Linspace(0.5, 0.95, 10).ToArray<float>();   // torch.linspace's float32 values, as the validator's iouv
-    });
+    static readonly float[] thresholds = TorchLinspace(0.5f, 0.95f, 10);
 
-    /// <summary>The ten IoU thresholds as float32 (torch.linspace(0.5, 0.95, 10)).</summary>
-    public static IReadOnlyList<float> IouThresholds => thresholds.Value;
+    /// <summary>The ten IoU thresholds as float32, the validator's iouv = torch.linspace(0.5, 0.95, 10).</summary>
+    public static IReadOnlyList<float> IouThresholds => thresholds;
+
+    /// <summary>torch.linspace's float32 formula: start + step * i for the first half, end - step * (n - 1 - i) after.</summary>
+    static float[] TorchLinspace(float start, float end, int steps)
+    {
+        float step = (end - start) / (steps - 1);
+        return Enumerable.Range(0, steps).Select(i => i < steps / 2 ? start + step * i : end - step * (steps - i - 1)).ToArray();
+    }
 
     /// <summary>
     /// [detection, threshold] true-positive flags. Boxes are (x0, y0, x1, y1) rows: <paramref name="predictedBoxes"/>
