@@ -23,4 +23,9 @@ public sealed record CocoGroundTruth(long ImageId, int CategoryId, CocoBox Box, 
 }
 
 /// <summary>One detection as a COCO results file holds it.</summary>
-public sealed record CocoDetection(long ImageId, int CategoryId, CocoBox Box, double Score);
+public sealed record CocoDetection(long ImageId, int CategoryId, CocoBox Box, double Score)
+{
+    /// <summary>From a corner box (x0, y0, x1, y1), as NMS rows hold it.</summary>
+    public static CocoDetection FromCorners(long imageId, int categoryId, double x0, double y0, double x1, double y1, double score) =>
+        new(imageId, categoryId, CocoBox.FromCorners(x0, y0, x1, y1), score);
+}

@@ -50,6 +50,19 @@ public sealed class UltralyticsDetectionMetrics(int classCount)
         trueClasses.AddRange(labels);
     }
 
+    /// <summary>One image from NMS output rows (K, 6): x0, y0, x1, y1, confidence, class (see NonMaxSuppression).</summary>
+    public void Add(Osprey.Torch.Tensor detections, float[] trueBoxes, int[] labels)
+    {
+        if (detections.Dim != 2 || detections.Size(1) != 6 || detections.DType != Osprey.Torch.DType.Float32)
+            throw new ArgumentException($"validator metrics: detections must be float32 (K, 6) rows, got {detections.Describe()}");
+        var rows = detections.ToArray<float>();
+        int k = rows.Length / 6;
+        var boxes = new float[k * 4];
+        for (int i = 0; i < k; i++) Array.Copy(rows, i * 6, boxes, i * 4, 4);
+        Add(boxes, Enumerable.Range(0, k).Select(i => rows[i * 6 + 4]).ToArray(),
+            Enumerable.Range(0, k).Select(i => (int)rows[i * 6 + 5]).ToArray(), trueBoxes, labels);
+    }
+
     public UltralyticsDetectionResult Compute()
     {
         var instances = new int[ClassCount];

@@ -106,6 +106,24 @@ public class UltralyticsMetricsTests
     }
 
     [Fact]
+    public void NmsRowsGiveTheSameNumbersAsArrays()
+    {
+        using var scope = TensorScope.Begin();
+        var set = Fixture()["validator"]!.AsArray().Single(s => (string)s!["name"]! == "four_classes")!;
+        var (fromArrays, fromRows) = (new UltralyticsDetectionMetrics(4), new UltralyticsDetectionMetrics(4));
+        foreach (var image in set["images"]!.AsArray())
+        {
+            var (boxes, conf, cls) = (Floats(image!["pred"]), Floats(image["conf"]), Ints(image["pred_cls"]));
+            fromArrays.Add(boxes, conf, cls, Floats(image["gt"]), Ints(image["gt_cls"]));
+            var rows = Enumerable.Range(0, cls.Length).SelectMany(i => boxes.Skip(i * 4).Take(4).Append(conf[i]).Append(cls[i])).ToArray();
+            fromRows.Add(Tensor.From(rows, cls.Length, 6), Floats(image["gt"]), Ints(image["gt_cls"]));
+        }
+        var (a, b) = (fromArrays.Compute(), fromRows.Compute());
+        Assert.Equal((a.Precision, a.Recall, a.MAP50, a.MAP50To95), (b.Precision, b.Recall, b.MAP50, b.MAP50To95));
+        Assert.Equal(7, a.Images);
+    }
+
+    [Fact]
     public void MismatchedInputsAreRefused()
     {
         var metrics = new UltralyticsDetectionMetrics(2);
