@@ -1,3 +1,5 @@
+using Osprey.Torch;
+
 namespace Osprey.Metrics.Detection;
 
 /// <summary>One class's line of ultralytics' validation table.</summary>
@@ -51,9 +53,9 @@ public sealed class UltralyticsDetectionMetrics(int classCount)
     }
 
     /// <summary>One image from NMS output rows (K, 6): x0, y0, x1, y1, confidence, class (see NonMaxSuppression).</summary>
-    public void Add(Osprey.Torch.Tensor detections, float[] trueBoxes, int[] labels)
+    public void Add(Tensor detections, float[] trueBoxes, int[] labels)
     {
-        if (detections.Dim != 2 || detections.Size(1) != 6 || detections.DType != Osprey.Torch.DType.Float32)
+        if (detections.Dim != 2 || detections.Size(1) != 6 || detections.DType != DType.Float32)
             throw new ArgumentException($"validator metrics: detections must be float32 (K, 6) rows, got {detections.Describe()}");
         var rows = detections.ToArray<float>();
         int k = rows.Length / 6;
