@@ -262,8 +262,9 @@ def schedule(trainer, batch, batches_per_epoch, sample):
 
 def recipe():
     model = DetectionModel("yolo11n.yaml", nc=80, verbose=False)  # scale n from the name, as ultralytics resolves it
+    model.nc = 80  # DetectionTrainer.set_model_attributes sets it before the optimizer is built (auto's lr uses it)
     names = {id(p): n for n, p in model.named_parameters()}
-    result = {"ultralytics": VERSION, "defaults": {k: DEFAULTS[k] for k in (
+    result = {"ultralytics": VERSION, "nc": model.nc, "defaults": {k: DEFAULTS[k] for k in (
         "lr0", "lrf", "momentum", "weight_decay", "warmup_epochs", "warmup_momentum", "warmup_bias_lr", "nbs",
         "box", "cls", "dfl", "optimizer", "cos_lr")}, "runs": []}
 
@@ -280,13 +281,13 @@ def recipe():
         accumulate, decay, iterations = build(trainer, model, batch, size)
         opt = trainer.optimizer
         groups = [[names[id(p)] for p in g["params"]] for g in opt.param_groups]
+        built = [{k: (list(v) if isinstance(v, tuple) else v) for k, v in g.items() if k != "params"} for g in opt.param_groups]
         nw, rows = schedule(trainer, batch, nb, set(sample))
         run = {
             "name": name, "overrides": overrides, "batch": batch, "dataset_size": size, "batches_per_epoch": nb,
             "accumulate": accumulate, "weight_decay": decay, "iterations": iterations, "warmup_iterations": nw,
             "optimizer": type(opt).__name__,
-            "groups": [{k: (list(v) if isinstance(v, tuple) else v) for k, v in g.items() if k not in ("params", "initial_lr", "lr", "momentum")}
-                       | {"base_lr": g["initial_lr"]} for g in opt.param_groups],
+            "groups": built,
             "warmup_bias_lr": trainer.args.warmup_bias_lr,
             "schedule": rows,
         }
