@@ -79,12 +79,16 @@ public sealed class TaskAlignedAssigner
     (Tensor Metric, Tensor Overlaps) Metrics(Tensor scores, Tensor boxes, Tensor gtLabels, Tensor gtBoxes, Tensor mask)
     {
         using var scope = TensorScope.Begin();
-        long count = boxes.Size(1);
+        long batch = boxes.Size(0), count = boxes.Size(1), maxBoxes = gtBoxes.Size(1);
         var valid = mask.Bool();
         var classes = gtLabels.Long().Expand(-1, -1, count);
         var classScores = Tensor.Where(valid, scores.Permute(0, 2, 1).Gather(1, classes), 0.0);
-        var iou = CompleteIou.Compute(gtBoxes.Unsqueeze(2), boxes.Unsqueeze(1)).ClampMin(0);
-        var overlaps = Tensor.Where(valid, iou, 0.0);
+        // CIoU only for the (target, anchor) pairs inside a target, as ultralytics: all b x M x A pairs would need
+        // gigabytes of temporaries at 640 pixels.
+        var predicted = boxes.Unsqueeze(1).Expand(-1, maxBoxes, -1, -1).Index(valid);
+        var truth = gtBoxes.Unsqueeze(2).Expand(-1, -1, count, -1).Index(valid);
+        var overlaps = Tensor.Zeros([batch, maxBoxes, count], boxes.DType, boxes.Device);
+        overlaps.IndexPutInPlace([valid], CompleteIou.Compute(truth, predicted).ClampMin(0));
         var metric = classScores.Pow(Alpha) * overlaps.Pow(Beta);
         return (scope.Keep(metric), scope.Keep(overlaps));
     }
