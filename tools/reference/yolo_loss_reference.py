@@ -8,6 +8,8 @@ warm-up rule on a yolo11n DetectionModel, and writes:
                                          loss uses after its preprocess, and as the normalized xywh labels it was fed),
                                          each logged loss term, the total, the gradient of the total w.r.t. every raw
                                          map, and the assigner's fg_mask, target_gt_idx and target_scores
+                                         also ultralytics' bbox_iou (CIoU) with gradients, bbox2dist, dist2bbox
+                                         and DFLoss on random and edge-case boxes (boxes.*, dfl.*)
   tests/fixtures/yolo_recipe.json        the three parameter groups of yolo11n (names, in order), the optimizer chosen
                                          by optimizer=auto and its settings for several run sizes, and per-iteration
                                          lr / momentum / accumulate of each group over the warm-up and after it
@@ -58,8 +60,10 @@ import yaml  # noqa: E402
 
 from ultralytics.engine.trainer import BaseTrainer  # noqa: E402
 from ultralytics.nn.tasks import DetectionModel  # noqa: E402
-from ultralytics.utils.loss import v8DetectionLoss  # noqa: E402
+from ultralytics.utils.loss import DFLoss, v8DetectionLoss  # noqa: E402
+from ultralytics.utils.metrics import bbox_iou  # noqa: E402
 from ultralytics.utils.ops import xywh2xyxy  # noqa: E402
+from ultralytics.utils.tal import bbox2dist, dist2bbox  # noqa: E402
 
 DEFAULTS = yaml.safe_load(open(os.path.join(PACKAGE_DIR, "cfg", "default.yaml")))
 REG_MAX, TOPK = 16, 10
@@ -209,6 +213,35 @@ CASES = [
 ]
 
 
+def box_ops():
+    """bbox_iou(CIoU=True) with its gradients, bbox2dist, dist2bbox and DFLoss on random and edge-case boxes."""
+    g = torch.Generator().manual_seed(7)
+    corner = torch.rand(40, 2, generator=g) * 50
+    a = torch.cat((corner, corner + torch.rand(40, 2, generator=g) * 30 + 0.5), 1)
+    corner = torch.rand(40, 2, generator=g) * 50
+    b = torch.cat((corner, corner + torch.rand(40, 2, generator=g) * 30 + 0.5), 1)
+    # identical, disjoint, nested, touching, zero-width boxes
+    a[0], b[0] = torch.tensor([1.0, 2, 11, 22]), torch.tensor([1.0, 2, 11, 22])
+    a[1], b[1] = torch.tensor([0.0, 0, 4, 4]), torch.tensor([10.0, 10, 14, 18])
+    a[2], b[2] = torch.tensor([0.0, 0, 40, 30]), torch.tensor([5.0, 6, 9, 12])
+    a[3], b[3] = torch.tensor([0.0, 0, 4, 4]), torch.tensor([4.0, 0, 8, 4])
+    a[4], b[4] = torch.tensor([3.0, 3, 3, 9]), torch.tensor([2.0, 2, 6, 6])
+    a.requires_grad_(True), b.requires_grad_(True)
+    iou = bbox_iou(a, b, xywh=False, CIoU=True)
+    iou.sum().backward()
+    points = torch.rand(40, 2, generator=g) * 60
+    distances = bbox2dist(points, b.detach(), REG_MAX - 1)
+    sides = torch.rand(40, 4, generator=g) * 10
+    corners = dist2bbox(sides, points, xywh=False)
+    logits = torch.randn(40 * 4, REG_MAX, generator=g)
+    target = torch.rand(40, 4, generator=g) * 17 - 1  # below 0 and above reg_max - 1 too: clamped
+    dfl = DFLoss(REG_MAX)(logits, target.clone())
+    return {"boxes.a": a.detach(), "boxes.b": b.detach(), "boxes.ciou": iou.detach().squeeze(-1), "boxes.ciou_grad_a": a.grad,
+            "boxes.ciou_grad_b": b.grad, "boxes.points": points, "boxes.bbox2dist": distances,
+            "boxes.sides": sides, "boxes.dist2bbox": corners,
+            "dfl.logits": logits, "dfl.target": target, "dfl.loss": dfl}
+
+
 # ---- recipe ------------------------------------------------------------------------------------------------------
 
 def trainer_standin(**overrides):
@@ -305,6 +338,7 @@ def main():
         out, info = run_case(*case)
         tensors.update(out)
         cases[case[0]] = info
+    tensors.update(box_ops())
     save(os.path.join(FIXTURES, "yolo_loss.safetensors"), tensors,
          {"ultralytics": VERSION, "cases": json.dumps(cases), "topk": TOPK, "reg_max": REG_MAX})
     with open(os.path.join(FIXTURES, "yolo_recipe.json"), "w") as f:
