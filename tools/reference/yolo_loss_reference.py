@@ -267,12 +267,13 @@ def build(trainer, model, batch, dataset_size):
 def schedule(trainer, batch, batches_per_epoch, sample):
     """Per-iteration lr/momentum of each group as the official training loop sets them: the scheduler steps at each
     epoch start (lr = initial_lr * lf(epoch)); during the warm-up (ni <= nw) every group's lr and momentum and the
-    accumulation count are interpolated with np.interp over [0, nw]."""
+    accumulation count are interpolated with np.interp over [0, nw]; the optimizer steps after batch ni when
+    ni - last step >= accumulate."""
     a, opt = trainer.args, trainer.optimizer
     nb = batches_per_epoch
     nw = max(round(a.warmup_epochs * nb), 100) if a.warmup_epochs > 0 else -1
     accumulate = max(round(a.nbs / batch), 1)
-    rows = []
+    rows, steps, last_opt_step = [], [], -1
     for epoch in range(trainer.epochs):
         trainer.scheduler.step()
         for i in range(nb):
@@ -284,13 +285,17 @@ def schedule(trainer, batch, batches_per_epoch, sample):
                     x["lr"] = np.interp(ni, xi, [a.warmup_bias_lr if j == 0 else 0.0, x["initial_lr"] * trainer.lf(epoch)])
                     if "momentum" in x:
                         x["momentum"] = np.interp(ni, xi, [a.warmup_momentum, a.momentum])
+            if ni - last_opt_step >= accumulate:  # the loop's optimizer_step condition, after the backward of batch ni
+                last_opt_step = ni
+                if ni < 300:
+                    steps.append(ni)
             if ni in sample:
                 rows.append({
                     "iteration": ni, "epoch": epoch, "accumulate": accumulate,
                     "lr": [float(x["lr"]) for x in opt.param_groups],
                     "momentum": [float(x["momentum"]) if "momentum" in x else float(x["betas"][0]) for x in opt.param_groups],
                 })
-    return nw, rows
+    return nw, rows, steps
 
 
 def recipe():
@@ -315,7 +320,7 @@ def recipe():
         opt = trainer.optimizer
         groups = [[names[id(p)] for p in g["params"]] for g in opt.param_groups]
         built = [{k: (list(v) if isinstance(v, tuple) else v) for k, v in g.items() if k != "params"} for g in opt.param_groups]
-        nw, rows = schedule(trainer, batch, nb, set(sample))
+        nw, rows, steps = schedule(trainer, batch, nb, set(sample))
         run = {
             "name": name, "overrides": overrides, "batch": batch, "dataset_size": size, "batches_per_epoch": nb,
             "accumulate": accumulate, "weight_decay": decay, "iterations": iterations, "warmup_iterations": nw,
@@ -323,6 +328,7 @@ def recipe():
             "groups": built,
             "warmup_bias_lr": trainer.args.warmup_bias_lr,
             "schedule": rows,
+            "optimizer_steps_below_300": steps,
         }
         result["runs"].append(run)
         print(name, run["optimizer"], "accumulate", accumulate, "decay", decay, "iterations", iterations, "nw", nw)

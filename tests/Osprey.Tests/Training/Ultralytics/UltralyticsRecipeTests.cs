@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Osprey.Models;
 using Osprey.Models.Detection.Yolo;
+using Osprey.Torch.NN;
 using Osprey.Torch.Optim;
+using Osprey.Torch.Tests;
 using Osprey.Training.Ultralytics;
 
 namespace Osprey.Tests.Training.Ultralytics;
@@ -137,5 +139,68 @@ public class UltralyticsRecipeTests
         Assert.Contains("optimizer 'RMSProp': expected one of SGD, Adam, AdamW, auto", error.Message);
         error = Assert.Throws<ArgumentException>(() => UltralyticsOptimizer.Choose(new UltralyticsHyperparameters { Nbs = 0 }, 80, 100));
         Assert.Contains("Nbs = 0: expected > 0", error.Message);
+    }
+}
+
+/// <summary>
+/// The recipe as a trainer drives it: over the first 300 iterations of every run of yolo_recipe.json the optimizer
+/// steps after exactly the batches ultralytics' loop steps after (ni - last step >= accumulate, the warm-up ramping
+/// accumulate from 1 to nbs / batch); a step clips the gradient norm to 10 and uses the warm-up bias lr and momentum.
+/// </summary>
+public class UltralyticsRecipeLoopTests
+{
+    static readonly JsonNode Recipe = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "yolo_recipe.json")))!;
+
+    static Sequential Tiny() => new(new Conv2d(1, 4, 3), new BatchNorm2d(4));
+
+    public static TheoryData<string> Runs() => new(Recipe["runs"]!.AsArray().Select(r => (string)r!["name"]!));
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void StepsAfterTheSameBatchesAsUltralytics(string name)
+    {
+        var run = Recipe["runs"]!.AsArray().Single(r => (string)r!["name"]! == name)!;
+        var o = run["overrides"]!;
+        var h = new UltralyticsHyperparameters
+        {
+            Optimizer = (string)o["optimizer"]!,
+            CosLr = o["cos_lr"] is { } cos && (bool)cos,
+            WarmupEpochs = o["warmup_epochs"] is { } w ? (double)w : 3.0,
+            Lr0 = o["lr0"] is { } lr ? (double)lr : 0.01,
+            Lrf = o["lrf"] is { } lrf ? (double)lrf : 0.01,
+        };
+        int epochs = (int)o["epochs"]!, batch = (int)run["batch"]!;
+        long batches = (long)run["batches_per_epoch"]!;
+        using var model = Tiny();
+        var recipe = new UltralyticsRecipe(model, h, (long)Recipe["nc"]!, (long)run["dataset_size"]!, batch, epochs, batches);
+        using var optimizer = recipe.Optimizer;
+        Assert.Equal((string)run["optimizer"]!, optimizer.TypeName);
+        var steps = new List<long>();
+        for (long ni = 0; ni < Math.Min(300, epochs * batches); ni++)
+        {
+            recipe.BeforeBatch(ni);
+            if (recipe.StepAfterBatch(ni)) steps.Add(ni);
+        }
+        Assert.Equal(run["optimizer_steps_below_300"]!.AsArray().Select(n => (long)n!), steps);
+    }
+
+    [Fact]
+    public void AStepClipsTheGradientNormToTenAndUsesTheWarmupBiasLr()
+    {
+        using var scope = TensorScope.Begin();
+        using var model = Tiny();
+        var recipe = new UltralyticsRecipe(model, new UltralyticsHyperparameters { Optimizer = "SGD" }, 80, 480, 16, 5, 30);
+        using var optimizer = recipe.Optimizer;
+        var bias = model.GetParameter("0.bias")!;
+        var before = bias.Clone();
+        (bias * 1000).Sum().Backward();   // gradient 1000 on each of 4 elements: norm 2000, clipped to 10
+        var settings = recipe.BeforeBatch(0);
+        Assert.Equal((0.1, 0.0, 0.8), (settings.Lr[0], settings.Lr[1], settings.Momentum!.Value));
+        Assert.True(recipe.StepAfterBatch(0));
+        // clipped gradient 5 per element; first Nesterov step: d + momentum * d = 1.8 d; lr 0.1 -> -0.9
+        Expect.Close(before - 0.9, bias, 1e-6, 1e-6, "bias after one step");
+        Assert.Null(bias.Grad);
+        var error = Assert.Throws<InvalidOperationException>(() => recipe.StepAfterBatch(5));
+        Assert.Contains("call BeforeBatch(5) before StepAfterBatch(5)", error.Message);
     }
 }
