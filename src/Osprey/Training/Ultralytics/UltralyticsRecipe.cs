@@ -60,7 +60,4 @@ public sealed class UltralyticsRecipe
         lastStep = iteration;
         return true;
     }
-
-    /// <summary>Whether the optimizer would step after <paramref name="iteration"/>, without stepping (for resume and checks).</summary>
-    public bool WouldStep(long iteration, long lastStepIteration) => iteration - lastStepIteration >= Warmup.At(iteration).Accumulate;
 }
