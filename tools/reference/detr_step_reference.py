@@ -27,7 +27,10 @@ Inputs: two images of different sizes (3x96x128 and 3x60x80), zero-padded to 96x
 second image's feature mask has a masked row and column, so padding changes the backbone mask, the position
 encoding and the attention's key padding. Targets: 3 and 2 boxes.
 
-Writes tests/fixtures/detr_step.safetensors (about 0.9 MB): images, targets, the feature mask and position
+The same is run for Osprey's light configuration (ResNet-18, d 128, 3 + 3 layers, feed-forward 512, 50 queries),
+which the official code builds from the same flags.
+
+Writes tests/fixtures/detr_step.safetensors (about 0.9 MB) and detr_step_light.safetensors: images, targets, the feature mask and position
 encoding, per step every loss term (official names), the weighted total, the gradient norm before clipping and the
 learning rates; at step 1 the matches of every decoder layer, the norm of every parameter's gradient and full
 gradients of selected parameters; after 3 steps selected parameters in full and, for every parameter, the norm of
@@ -55,29 +58,46 @@ from util.misc import nested_tensor_from_tensor_list  # noqa: E402
 
 SEED, STEPS, LR_DROP = 0, 3, 2
 
-# Selected tensors kept in full: (name, rows kept or None for all).
-SELECTED = [
-    ("class_embed.weight", None), ("class_embed.bias", None),
-    ("bbox_embed.layers.0.bias", None), ("bbox_embed.layers.2.weight", None), ("bbox_embed.layers.2.bias", None),
-    ("query_embed.weight", 32),
-    ("input_proj.weight", 8), ("input_proj.bias", None),
-    ("transformer.encoder.layers.0.self_attn.in_proj_weight", 16),
-    ("transformer.encoder.layers.0.self_attn.in_proj_bias", None),
-    ("transformer.encoder.layers.5.norm2.weight", None),
-    ("transformer.decoder.layers.0.multihead_attn.in_proj_weight", 16),
-    ("transformer.decoder.layers.5.linear2.bias", None), ("transformer.decoder.norm.weight", None),
-    ("backbone.0.body.layer2.0.conv1.weight", 8), ("backbone.0.body.layer4.2.conv3.weight", 16),
-]
+# fixture name -> the model flags that differ from main.py's defaults (besides dropout 0).
+CONFIGS = {
+    "detr_step": {},  # DETR-R50 as the paper
+    # Osprey's light configuration for CPUs: ResNet-18 (512 channels), d 128, 3 + 3 layers, feed-forward 512, 50 queries.
+    "detr_step_light": {"backbone": "resnet18", "hidden_dim": 128, "enc_layers": 3, "dec_layers": 3,
+                        "dim_feedforward": 512, "num_queries": 50},
+}
 
 
-def official_args():
-    """main.py's defaults, with dropout 0 (see above)."""
-    return argparse.Namespace(
+def selected(args):
+    """Tensors kept in full: (name, rows kept or None for all)."""
+    last_enc, last_dec = args.enc_layers - 1, args.dec_layers - 1
+    # ResNet-50's last 1x1 convolution, ResNet-18's last 3x3 one (9 times the elements per row).
+    last_conv, conv_rows = ("layer4.2.conv3", 16) if args.backbone == "resnet50" else ("layer4.1.conv2", 2)
+    return [
+        ("class_embed.weight", None), ("class_embed.bias", None),
+        ("bbox_embed.layers.0.bias", None), ("bbox_embed.layers.2.weight", None), ("bbox_embed.layers.2.bias", None),
+        ("query_embed.weight", 32),
+        ("input_proj.weight", 8), ("input_proj.bias", None),
+        ("transformer.encoder.layers.0.self_attn.in_proj_weight", 16),
+        ("transformer.encoder.layers.0.self_attn.in_proj_bias", None),
+        (f"transformer.encoder.layers.{last_enc}.norm2.weight", None),
+        ("transformer.decoder.layers.0.multihead_attn.in_proj_weight", 16),
+        (f"transformer.decoder.layers.{last_dec}.linear2.bias", None), ("transformer.decoder.norm.weight", None),
+        ("backbone.0.body.layer2.0.conv1.weight", 8), (f"backbone.0.body.{last_conv}.weight", conv_rows),
+    ]
+
+
+def official_args(**changes):
+    """main.py's defaults, with dropout 0 (see above) and the configuration's changes."""
+    args = argparse.Namespace(
         dataset_file="coco", device="cpu", backbone="resnet50", lr_backbone=1e-5, dilation=False, masks=False,
         position_embedding="sine", hidden_dim=256, dropout=0.0, nheads=8, dim_feedforward=2048, enc_layers=6,
         dec_layers=6, pre_norm=False, num_queries=100, aux_loss=True, frozen_weights=None,
         set_cost_class=1.0, set_cost_bbox=5.0, set_cost_giou=2.0, mask_loss_coef=1.0, dice_loss_coef=1.0,
         bbox_loss_coef=5.0, giou_loss_coef=2.0, eos_coef=0.1, lr=1e-4, weight_decay=1e-4, clip_max_norm=0.1)
+    for k, v in changes.items():
+        assert hasattr(args, k), k
+        setattr(args, k, v)
+    return args
 
 
 def fill_by_recipe(model):
@@ -97,8 +117,8 @@ def fill_by_recipe(model):
     return state
 
 
-def main():
-    args = official_args()
+def main(fixture, changes):
+    args = official_args(**changes)
     official_backbone.is_main_process = lambda: False  # Backbone(pretrained=is_main_process()): no ImageNet download
     model, criterion, _ = build_model(args)
     state = fill_by_recipe(model)
@@ -160,7 +180,7 @@ def main():
             for n, p in model.named_parameters():
                 if p.grad is not None:
                     tensors[f"grad_norm/{n}"] = p.grad.double().norm()
-            for n, rows in SELECTED:
+            for n, rows in selected(args):
                 g = dict(model.named_parameters())[n].grad
                 tensors[f"grad/{n}"] = (g if rows is None else g[:rows]).clone()  # the step scales p.grad in place
         tensors[f"step{step}.grad_total_norm"] = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip_max_norm)
@@ -168,14 +188,14 @@ def main():
         lr_scheduler.step()
 
     params = dict(model.named_parameters())
-    for n, rows in SELECTED:
+    for n, rows in selected(args):
         p = params[n].detach()
         tensors[f"param/{n}"] = p if rows is None else p[:rows]
     for n, p in params.items():
         tensors[f"update_norm/{n}"] = (p.detach().double() - initial[n].double()).norm()
 
-    path = os.path.join(FIXTURES, "detr_step.safetensors")
-    save(path, tensors, {"seed": SEED, "steps": STEPS, "lr_drop": LR_DROP,
+    path = os.path.join(FIXTURES, fixture + ".safetensors")
+    save(path, tensors, {"seed": SEED, "steps": STEPS, "lr_drop": LR_DROP, "changes": changes,
                          "official": "facebookresearch/detr models.build, dropout 0"})
     print(f"wrote {path} ({os.path.getsize(path)} bytes)")
     for step in range(STEPS):
@@ -183,4 +203,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    for name, config in CONFIGS.items():
+        main(name, config)

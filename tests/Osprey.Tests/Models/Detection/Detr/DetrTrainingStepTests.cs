@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Osprey.Tests.Models.Detection.Detr;
 
 /// <summary>
-/// Three DETR-R50 training steps on a padded batch of two images of different sizes against
+/// Three DETR training steps (DETR-R50 and the light ResNet-18 configuration) on a padded batch of two images of different sizes against
 /// tools/reference/detr_step_reference.py, which runs the official facebookresearch/detr code (models.build,
 /// nested_tensor_from_tensor_list, SetCriterion with auxiliary losses, main.py's AdamW groups, clipping and StepLR;
 /// dropout 0, StepLR every 2 steps). Both sides fill the weights by the same recipe from libtorch's generator.
@@ -53,12 +53,22 @@ public class DetrTrainingStepTests(ITestOutputHelper log)
         Assert.True(Math.Abs(value - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"{key}: {value:G9}, official {expected:G9}");
     }
 
-    [Fact]
-    public void ThreeStepsOnAPaddedBatchEqualTheOfficialCode()
+    public static TheoryData<string> Configurations => new("detr_step", "detr_step_light");
+
+    static DetrOptions OptionsOf(string fixture) => fixture switch
+    {
+        "detr_step" => DetrOptions.R50,
+        "detr_step_light" => DetrOptions.LightR18,
+        _ => throw new ArgumentException(fixture),
+    };
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void ThreeStepsOnAPaddedBatchEqualTheOfficialCode(string fixture)
     {
         using var scope = TensorScope.Begin();
-        var f = Fixture.Load("detr_step");
-        using var model = new Osprey.Models.Detection.Detr.Detr(new DetrOptions { Dropout = 0 });
+        var f = Fixture.Load(fixture);
+        using var model = new Osprey.Models.Detection.Detr.Detr(OptionsOf(fixture) with { Dropout = 0 });
         FillByRecipe(model, Seed);
         var state = model.StateDict();
         Assert.Equal(f.Tensors.Keys.Where(k => k.StartsWith("init_sum/")).Select(k => k["init_sum/".Length..]).Order(StringComparer.Ordinal),
