@@ -96,16 +96,21 @@ public static class PilBilinear
     static byte[] Vertical(byte[] source, int channels, int height, int width, int outH, int[] bounds, int[] weights, int taps)
     {
         var output = new byte[channels * outH * width];
+        var sums = new int[width];
         for (int c = 0; c < channels; c++)
             for (int yy = 0; yy < outH; yy++)
             {
-                int min = bounds[2 * yy], count = bounds[2 * yy + 1], row = (c * outH + yy) * width;
-                for (int x = 0; x < width; x++)
+                int min = bounds[2 * yy], count = bounds[2 * yy + 1];
+                // Row by row (the same sums as Pillow's per-pixel loop, in the same order, read contiguously).
+                Array.Fill(sums, 1 << (PrecisionBits - 1));
+                for (int y = 0; y < count; y++)
                 {
-                    int ss = 1 << (PrecisionBits - 1);
-                    for (int y = 0; y < count; y++) ss += source[(c * height + min + y) * width + x] * weights[yy * taps + y];
-                    output[row + x] = Clip8(ss);
+                    int weight = weights[yy * taps + y];
+                    var row = source.AsSpan((c * height + min + y) * width, width);
+                    for (int x = 0; x < row.Length; x++) sums[x] += row[x] * weight;
                 }
+                var target = output.AsSpan((c * outH + yy) * width, width);
+                for (int x = 0; x < target.Length; x++) target[x] = Clip8(sums[x]);
             }
         return output;
     }
