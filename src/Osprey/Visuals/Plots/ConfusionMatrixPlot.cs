@@ -26,8 +26,8 @@ public static class ConfusionMatrixPlot
         var intensities = new double[n, n];
         for (int p = 0; p < n; p++) for (int t = 0; t < n; t++) intensities[p, t] = values[t, p];
         var heatmap = plot.Add.Heatmap(intensities);
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues();
-        heatmap.Extent = new CoordinateRect(-0.5, n - 0.5, -0.5, n - 0.5);
+        heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed(); // light for few, dark blue for many
+        heatmap.Extent = new CoordinateRect(0, n - 1, 0, n - 1); // the span of the cell centres: cell (t, p) centred on (t, YOf(p))
         double max = values.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(0).Max();
         float fontSize = n <= 10 ? 11 : n <= 30 ? 8 : 0;
         if (fontSize > 0)
@@ -42,7 +42,7 @@ public static class ConfusionMatrixPlot
                     text.FontColor = v > 0.5 * max ? Colors.White : Colors.Black;
                 }
         var positions = Enumerable.Range(0, n).Select(p => YOf(p, n)).ToArray();
-        PlotStyle.NamedTicks(plot.Axes.Bottom, labels, rotation: 90);
+        PlotStyle.NamedTicks(plot.Axes.Bottom, labels, rotation: 45);
         PlotStyle.NamedTicks(plot.Axes.Left, labels, positions);
         plot.Axes.Bottom.Label.Text = "True";
         plot.Axes.Left.Label.Text = "Predicted";

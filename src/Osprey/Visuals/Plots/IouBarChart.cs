@@ -21,7 +21,7 @@ public static class IouBarChart
             bars.Add(new Bar { Position = c, Value = iou[c], FillColor = Palette.PlotColor(c), Size = 0.8 });
         }
         plot.Add.Bars(bars);
-        PlotStyle.NamedTicks(plot.Axes.Bottom, names, rotation: names.Count > 6 ? 90 : 0);
+        PlotStyle.NamedTicks(plot.Axes.Bottom, names, rotation: names.Count > 6 ? 45 : 0);
         plot.Axes.Left.Label.Text = "IoU";
         plot.Axes.SetLimits(-0.6, iou.Count - 0.4, 0, 1.05);
         return plot;

@@ -50,7 +50,7 @@ public static class LabelsPlot
         var plot = PlotStyle.Panel("instances");
         var counts = InstancesPerClass(boxes, names.Count);
         plot.Add.Bars(counts.Select((n, c) => new Bar { Position = c, Value = n, FillColor = Palette.PlotColor(c), Size = 0.8 }).ToList());
-        PlotStyle.NamedTicks(plot.Axes.Bottom, names, rotation: names.Count > 5 ? 90 : 0);
+        PlotStyle.NamedTicks(plot.Axes.Bottom, names, rotation: names.Count > 5 ? 45 : 0);
         plot.Axes.Left.Label.Text = "instances";
         plot.Axes.SetLimits(-0.6, names.Count - 0.4, 0, Math.Max(1, counts.DefaultIfEmpty(0).Max()) * 1.05);
         return plot;
@@ -75,9 +75,9 @@ public static class LabelsPlot
         var plot = PlotStyle.Panel($"{x}, {y}");
         var counts = Histogram2D(boxes, pick);
         var heatmap = plot.Add.Heatmap(counts);
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues();
+        heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed(); // light for few, dark blue for many
         heatmap.FlipVertically = true; // row 0 (y bin 0) at the bottom
-        heatmap.Extent = new CoordinateRect(0, 1, 0, 1);
+        heatmap.Extent = new CoordinateRect(0.5 / Bins, 1 - 0.5 / Bins, 0.5 / Bins, 1 - 0.5 / Bins); // the span of the bin centres
         plot.Axes.Bottom.Label.Text = x;
         plot.Axes.Left.Label.Text = y;
         plot.Axes.SetLimits(0, 1, 0, 1);

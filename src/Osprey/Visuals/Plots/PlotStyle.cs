@@ -22,7 +22,12 @@ public static class PlotStyle
         var at = Enumerable.Range(0, names.Count).Select(i => positions?[i] ?? i).ToArray();
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(at, names.ToArray());
         axis.TickLabelStyle.Rotation = rotation;
-        if (rotation != 0) axis.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         axis.MajorTickStyle.Length = 0;
+        if (rotation == 0 || names.Count == 0) return;
+        // Rotated labels need room below the axis: the longest label's rotated height, plus the axis title.
+        axis.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        using var font = Fonts.Create(axis.TickLabelStyle.FontSize);
+        float longest = names.Max(n => font.MeasureText(n));
+        axis.MinimumSize = longest * MathF.Sin(rotation * MathF.PI / 180) + 2 * axis.TickLabelStyle.FontSize + 20;
     }
 }
