@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Osprey.Metrics;
+using Osprey.Torch;
+using Osprey.Visuals;
+using Osprey.Visuals.Plots;
+using Osprey.Visuals.Report;
+
+namespace Osprey.Training.Pictures;
+
+/// <summary>
+/// The pictures of a classification run, written into <see cref="Trainer.RunDirectory"/> at the end of every epoch:
+/// results.png and report.html always; confusion_matrix.png / confusion_matrix_normalized.png and the per-class
+/// accuracy table once the epoch's confusion matrix is given (<see cref="RecordValidation"/>); train_batch0..2.jpg from
+/// the first batches given (<see cref="RecordTrainBatch"/>). Every file is written atomically. A drawing failure
+/// becomes a warning (<see cref="Warnings"/> and the warn action) and never stops the run.
+/// </summary>
+public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
+{
+    public const int TrainBatches = 3;
+    readonly Action<string> warn = warn ?? (message => Console.Error.WriteLine(message));
+    ConfusionMatrix? confusion;
+
+    public List<string> Warnings { get; } = [];
+    /// <summary>Time spent writing pictures at the last epoch end (results.png, confusion matrices, report.html).</summary>
+    public TimeSpan LastEpochEndCost { get; private set; }
+
+    /// <summary>The validation confusion matrix of the epoch about to end (drawn at its end, with per-class accuracy).</summary>
+    public void RecordValidation(ConfusionMatrix matrix) => confusion = matrix;
+
+    /// <summary>Writes train_batch{number}.jpg for the first <see cref="TrainBatches"/> batches of a run: the (N, C, H, W)
+    /// normalized model inputs with their class names, after augmentation.</summary>
+    public void RecordTrainBatch(Trainer trainer, int number, Tensor images, Tensor labels)
+    {
+        if (number >= TrainBatches) return;
+        Guard($"train_batch{number}.jpg", () =>
+            WriteClassGrid(Path.Combine(trainer.RunDirectory, $"train_batch{number}.jpg"), images, labels, trainer.Data.Classes, trainer.Data.Mean, trainer.Data.Std));
+    }
+
+    public void OnEpochEnd(Trainer trainer, EpochSummary summary)
+    {
+        var clock = Stopwatch.StartNew();
+        var dir = trainer.RunDirectory;
+        var classes = trainer.Data.Classes;
+        var matrix = confusion;
+        confusion = null;
+        Guard("results.png", () => ResultsPlot.Save(Path.Combine(dir, "results.png"), ResultsTable.Read(Path.Combine(dir, Trainer.ResultsFile))));
+        if (matrix != null)
+            Guard("confusion_matrix.png", () =>
+            {
+                var counts = Counts(matrix);
+                ConfusionMatrixPlot.Save(Path.Combine(dir, "confusion_matrix.png"), counts, classes, normalize: false);
+                ConfusionMatrixPlot.Save(Path.Combine(dir, "confusion_matrix_normalized.png"), counts, classes, normalize: true);
+            });
+        Guard(RunFolderReport.ReportFile, () =>
+        {
+            var metrics = new List<KeyValuePair<string, double>> { new("epoch", summary.Epoch), new("train_loss", summary.TrainLoss), new("val_loss", summary.ValLoss) };
+            metrics.AddRange(summary.Metrics);
+            var tables = matrix == null ? new List<ReportTable>() : [PerClassTable(matrix, classes)];
+            var title = $"{trainer.Options.Model} on {trainer.Data.Description}: epoch {summary.Epoch}/{summary.Epochs}";
+            ReportHtml.Write(dir, RunFolderReport.FromFolder(dir, metrics, tables, title));
+        });
+        LastEpochEndCost = clock.Elapsed;
+    }
+
+    /// <summary>A grid of up to 16 images of a batch, each captioned with its class name (or "?" without a label).</summary>
+    public static void WriteClassGrid(string path, Tensor images, Tensor labels, IReadOnlyList<string> classes, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    {
+        var bitmaps = BatchImages.ToBitmaps(images, mean, std);
+        try
+        {
+            long[] ids;
+            using (var scope = TensorScope.Begin()) ids = labels.To(DType.Int64).ToArray<long>();
+            var tiles = bitmaps.Select((b, i) => new GridTile(b, ids[i] >= 0 && ids[i] < classes.Count ? classes[(int)ids[i]] : "?")).ToList();
+            int cell = Math.Clamp(Math.Max(bitmaps[0].Width, bitmaps[0].Height), 96, 256);
+            using var grid = ImageGrid.Draw(tiles, cell);
+            ImageFile.Write(path, grid);
+        }
+        finally { foreach (var b in bitmaps) b.Dispose(); }
+    }
+
+    public static ReportTable PerClassTable(ConfusionMatrix matrix, IReadOnlyList<string> classes)
+    {
+        var accuracy = matrix.PerClassAccuracy();
+        var rows = new List<IReadOnlyList<string>>();
+        for (int c = 0; c < matrix.Classes; c++)
+        {
+            long samples = 0;
+            for (int p = 0; p < matrix.Classes; p++) samples += matrix[c, p];
+            rows.Add([c < classes.Count ? classes[c] : c.ToString(), samples.ToString(), double.IsNaN(accuracy[c]) ? "" : accuracy[c].ToString("0.0000")]);
+        }
+        return new ReportTable("Per-class accuracy (validation)", ["class", "images", "accuracy"], rows);
+    }
+
+    static long[,] Counts(ConfusionMatrix matrix)
+    {
+        var counts = new long[matrix.Classes, matrix.Classes];
+        for (int t = 0; t < matrix.Classes; t++) for (int p = 0; p < matrix.Classes; p++) counts[t, p] = matrix[t, p];
+        return counts;
+    }
+
+    void Guard(string picture, Action draw)
+    {
+        try { draw(); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var message = $"warning: {picture} not written ({e.GetType().Name}: {e.Message}); training continues";
+            Warnings.Add(message);
+            warn(message);
+        }
+    }
+}
