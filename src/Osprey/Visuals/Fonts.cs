@@ -13,7 +13,7 @@ public static class Fonts
     /// <summary>The family name ScottPlot knows the font by once <see cref="UseInPlots"/> has run.</summary>
     public const string PlotFamily = "Osprey DejaVu Sans";
 
-    static readonly Lazy<SKTypeface> typeface = new(Load);
+    static readonly Lazy<SKTypeface> typeface = new(() => Load(FilePath));
     static readonly object plotLock = new();
     static bool plotsConfigured;
 
@@ -38,9 +38,9 @@ public static class Fonts
         }
     }
 
-    static SKTypeface Load()
+    /// <summary>The typeface in the font file at <paramref name="path"/>, or an error saying how to install one.</summary>
+    public static SKTypeface Load(string path)
     {
-        var path = FilePath;
         if (!File.Exists(path))
             throw new FileNotFoundException(
                 $"font file {path} not found: install Debian's fonts-dejavu-core (scripts/setup.sh does) or set {EnvironmentVariable} to a .ttf file", path);
