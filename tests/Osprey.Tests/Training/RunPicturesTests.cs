@@ -42,9 +42,12 @@ public class RunPicturesTests
         Assert.Equal([(true, true), (true, true)], seen.Select(s => (s.Results, s.Report)));
         Assert.Contains("epoch 1/2", seen[0].Html);
         Assert.Contains("epoch 2/2", seen[1].Html);
-        // results.csv has epoch + 5 columns: five panels in one row.
+        // One panel per results.csv column after the epoch, laid out as ResultsPlot.ColumnsFor says.
+        int panels = File.ReadLines(Path.Combine(run, Trainer.ResultsFile)).First().Split(',').Length - 1;
+        Assert.True(panels >= 5, $"{panels} panels");
+        int columns = ResultsPlot.ColumnsFor(panels), rows = (panels + columns - 1) / columns;
         using (var results = SKBitmap.Decode(Path.Combine(run, "results.png")))
-            Assert.Equal((5 * ResultsPlot.PanelWidth, ResultsPlot.PanelHeight), (results.Width, results.Height));
+            Assert.Equal((columns * ResultsPlot.PanelWidth, rows * ResultsPlot.PanelHeight), (results.Width, results.Height));
         foreach (var file in new[] { "confusion_matrix.png", "confusion_matrix_normalized.png" })
             using (var matrix = SKBitmap.Decode(Path.Combine(run, file)))
                 Assert.True(matrix.Width > 0, file);

@@ -30,7 +30,7 @@ public class ReportHtmlTests
 
     static RunReport Report(string root) => RunFolderReport.FromFolder(root,
         [new("metrics/accuracy_top1", 0.62), new("metrics/accuracy_top5", 1.0)],
-        [new ReportTable("Per-class accuracy", ["class", "accuracy"], [["cat <tabby>", "0.8333"], ["dog", "0.7778"]])]);
+        [new HtmlTable("Per-class accuracy", ["class", "accuracy"], [["cat <tabby>", "0.8333"], ["dog", "0.7778"]])]);
 
     [Fact]
     public void Report_lists_metrics_pictures_tables_results_and_arguments_with_no_external_resource()
@@ -63,7 +63,7 @@ public class ReportHtmlTests
     [Fact]
     public void Bad_table_row_names_the_table()
     {
-        var table = new ReportTable("Per-class AP", ["class", "AP50"], [["car"]]);
+        var table = new HtmlTable("Per-class AP", ["class", "AP50"], [["car"]]);
         var error = Assert.Throws<ArgumentException>(() => ReportHtml.Render(new RunReport("r", [], null, [], [], [table])));
         Assert.Contains("'Per-class AP': row 1 has 1 cells for 2 headers", error.Message);
     }

@@ -53,9 +53,11 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
             });
         Guard(RunFolderReport.ReportFile, () =>
         {
-            var metrics = new List<KeyValuePair<string, double>> { new("epoch", summary.Epoch), new("train_loss", summary.TrainLoss), new("val_loss", summary.ValLoss) };
+            var metrics = new List<KeyValuePair<string, double>> { new("epoch", summary.Epoch) };
+            metrics.AddRange(summary.TrainTerms.Select(t => new KeyValuePair<string, double>($"train/{t.Key}", t.Value)));
+            metrics.AddRange(summary.ValTerms.Select(t => new KeyValuePair<string, double>($"val/{t.Key}", t.Value)));
             metrics.AddRange(summary.Metrics);
-            var tables = matrix == null ? new List<ReportTable>() : [PerClassTable(matrix, classes)];
+            var tables = matrix == null ? new List<HtmlTable>() : [PerClassTable(matrix, classes)];
             var title = $"{trainer.Options.Model} on {trainer.Data.Description}: epoch {summary.Epoch}/{summary.Epochs}";
             ReportHtml.Write(dir, RunFolderReport.FromFolder(dir, metrics, tables, title));
         });
@@ -78,7 +80,7 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
         finally { foreach (var b in bitmaps) b.Dispose(); }
     }
 
-    public static ReportTable PerClassTable(ConfusionMatrix matrix, IReadOnlyList<string> classes)
+    public static HtmlTable PerClassTable(ConfusionMatrix matrix, IReadOnlyList<string> classes)
     {
         var accuracy = matrix.PerClassAccuracy();
         var rows = new List<IReadOnlyList<string>>();
@@ -88,8 +90,11 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
             for (int p = 0; p < matrix.Classes; p++) samples += matrix[c, p];
             rows.Add([c < classes.Count ? classes[c] : c.ToString(), samples.ToString(), double.IsNaN(accuracy[c]) ? "" : accuracy[c].ToString("0.0000")]);
         }
-        return new ReportTable("Per-class accuracy (validation)", ["class", "images", "accuracy"], rows);
+        return new HtmlTable("Per-class accuracy (validation)", ["class", "images", "accuracy"], rows);
     }
+
+    /// <summary>A task's per-class table (<see cref="ValidationReport.PerClass"/>) for the report.</summary>
+    public static HtmlTable FromTaskTable(string title, ReportTable table) => new(title, table.Columns, table.Rows);
 
     static long[,] Counts(ConfusionMatrix matrix)
     {

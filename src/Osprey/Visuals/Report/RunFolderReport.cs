@@ -28,7 +28,7 @@ public static class RunFolderReport
     ];
 
     public static RunReport FromFolder(string runDirectory, IReadOnlyList<KeyValuePair<string, double>>? finalMetrics = null,
-                                       IReadOnlyList<ReportTable>? tables = null, string? title = null)
+                                       IReadOnlyList<HtmlTable>? tables = null, string? title = null)
     {
         if (!Directory.Exists(runDirectory)) throw new DirectoryNotFoundException($"run folder {runDirectory} does not exist");
         var argsPath = Path.Combine(runDirectory, ArgsFile);

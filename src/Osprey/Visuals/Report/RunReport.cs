@@ -6,9 +6,9 @@ namespace Osprey.Visuals.Report;
 public sealed record ReportPicture(string RelativePath, string Caption);
 
 /// <summary>A plain table (per-class accuracy, per-class AP, ...): a title, column headers, rows of formatted cells.</summary>
-public sealed record ReportTable(string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
+public sealed record HtmlTable(string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
-    public ReportTable Validated()
+    public HtmlTable Validated()
     {
         for (int r = 0; r < Rows.Count; r++)
             if (Rows[r].Count != Headers.Count)
@@ -24,4 +24,4 @@ public sealed record RunReport(
     ResultsTable? Results,
     IReadOnlyList<KeyValuePair<string, double>> FinalMetrics,
     IReadOnlyList<ReportPicture> Pictures,
-    IReadOnlyList<ReportTable> Tables);
+    IReadOnlyList<HtmlTable> Tables);
