@@ -95,4 +95,15 @@ public class RunPicturesTests
         Assert.InRange(first.Red, 124, 132);
         Assert.InRange(second.Red, 250, 255);
     }
+
+    [Fact]
+    public void Top_one_captions_name_the_most_probable_class_with_its_softmax_probability()
+    {
+        using var scope = TensorScope.Begin();
+        // Row 0: logits (0, ln 3) -> "dog 0.75"; row 1: (2, 0) -> cat with e^2 / (e^2 + 1) = 0.88.
+        var captions = RunPictures.TopOneCaptions(Tensor.From(new float[] { 0, MathF.Log(3), 2, 0 }, 2, 2), ["cat", "dog"]);
+        Assert.Equal(["dog 0.75", "cat 0.88"], captions);
+        var error = Assert.Throws<ArgumentException>(() => RunPictures.TopOneCaptions(Tensor.From(new float[3], 1, 3), ["cat", "dog"]));
+        Assert.Contains("(N, 2)", error.Message);
+    }
 }

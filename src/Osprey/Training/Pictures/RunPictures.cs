@@ -36,6 +36,19 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
             WriteClassGrid(Path.Combine(trainer.RunDirectory, $"train_batch{number}.jpg"), images, labels, trainer.Data.Classes, trainer.Data.Mean, trainer.Data.Std));
     }
 
+    /// <summary>Writes val_batch{number}_labels.jpg (true class names) and val_batch{number}_pred.jpg (top-1 "name 0.87"
+    /// from the (N, classes) <paramref name="logits"/>) for the first <see cref="TrainBatches"/> validation batches.</summary>
+    public void RecordValBatch(Trainer trainer, int number, Tensor images, Tensor labels, Tensor logits)
+    {
+        if (number >= TrainBatches) return;
+        var dir = trainer.RunDirectory;
+        var data = trainer.Data;
+        Guard($"val_batch{number}_labels.jpg", () =>
+            WriteClassGrid(Path.Combine(dir, $"val_batch{number}_labels.jpg"), images, labels, data.Classes, data.Mean, data.Std));
+        Guard($"val_batch{number}_pred.jpg", () =>
+            WriteGrid(Path.Combine(dir, $"val_batch{number}_pred.jpg"), images, TopOneCaptions(logits, data.Classes), data.Mean, data.Std));
+    }
+
     public void OnEpochEnd(Trainer trainer, EpochSummary summary)
     {
         var clock = Stopwatch.StartNew();
@@ -67,12 +80,38 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
     /// <summary>A grid of up to 16 images of a batch, each captioned with its class name (or "?" without a label).</summary>
     public static void WriteClassGrid(string path, Tensor images, Tensor labels, IReadOnlyList<string> classes, IReadOnlyList<float> mean, IReadOnlyList<float> std)
     {
+        long[] ids;
+        using (var scope = TensorScope.Begin()) ids = labels.To(DType.Int64).ToArray<long>();
+        WriteGrid(path, images, ids.Select(id => id >= 0 && id < classes.Count ? classes[(int)id] : "?").ToList(), mean, std);
+    }
+
+    /// <summary>Per row of (N, classes) logits: "name p" of the most probable class (softmax probability).</summary>
+    public static List<string> TopOneCaptions(Tensor logits, IReadOnlyList<string> classes)
+    {
+        if (logits.Dim != 2 || logits.Size(1) != classes.Count)
+            throw new ArgumentException($"logits {logits.Describe()} must be (N, {classes.Count}) for {classes.Count} classes");
+        float[] values;
+        using (var scope = TensorScope.Begin()) values = logits.Float().Contiguous().ToArray<float>();
+        int n = (int)logits.Size(0), k = classes.Count;
+        var captions = new List<string>(n);
+        for (int i = 0; i < n; i++)
+        {
+            var row = values.AsSpan(i * k, k);
+            int best = 0;
+            for (int c = 1; c < k; c++) if (row[c] > row[best]) best = c;
+            double sum = 0;
+            foreach (var v in row) sum += Math.Exp(v - row[best]);
+            captions.Add(Annotator.Label(classes[best], 1 / sum));
+        }
+        return captions;
+    }
+
+    static void WriteGrid(string path, Tensor images, IReadOnlyList<string> captions, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    {
         var bitmaps = BatchImages.ToBitmaps(images, mean, std);
         try
         {
-            long[] ids;
-            using (var scope = TensorScope.Begin()) ids = labels.To(DType.Int64).ToArray<long>();
-            var tiles = bitmaps.Select((b, i) => new GridTile(b, ids[i] >= 0 && ids[i] < classes.Count ? classes[(int)ids[i]] : "?")).ToList();
+            var tiles = bitmaps.Select((b, i) => new GridTile(b, i < captions.Count ? captions[i] : null)).ToList();
             int cell = Math.Clamp(Math.Max(bitmaps[0].Width, bitmaps[0].Height), 96, 256);
             using var grid = ImageGrid.Draw(tiles, cell);
             ImageFile.Write(path, grid);
