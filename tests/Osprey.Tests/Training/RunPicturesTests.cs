@@ -53,8 +53,16 @@ public class RunPicturesTests
                 Assert.True(matrix.Width > 0, file);
         var html = File.ReadAllText(Path.Combine(run, "report.html"));
         Assert.Contains("<img src=\"confusion_matrix_normalized.png\"", html);
+        Assert.Contains("epoch 2/2", html);
         Assert.Contains("<td>top-left</td><td class=\"num\">2</td><td class=\"num\">0.5000</td>", html);
         Assert.Empty(Directory.GetFiles(run, "*.tmp-*"));
+        // 18 training images in batches of 6: three train_batch grids; the validation batch drawn at the end.
+        foreach (var file in new[] { "train_batch0.jpg", "train_batch1.jpg", "train_batch2.jpg", "val_batch0_labels.jpg", "val_batch0_pred.jpg" })
+        {
+            using var grid = SKBitmap.Decode(Path.Combine(run, file));
+            Assert.True(grid is { Width: > 0 }, file);
+            Assert.Contains($"<img src=\"{file}\"", html);
+        }
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Osprey.Data;
 using Osprey.Metrics;
+using Osprey.Models;
+using Osprey.Models.Classification;
 using Osprey.Torch;
 using Osprey.Visuals;
 using Osprey.Visuals.Plots;
@@ -10,19 +13,69 @@ namespace Osprey.Training.Pictures;
 /// <summary>
 /// The pictures of a classification run, written into <see cref="Trainer.RunDirectory"/> at the end of every epoch:
 /// results.png and report.html always; confusion_matrix.png / confusion_matrix_normalized.png and the per-class
-/// accuracy table once the epoch's confusion matrix is given (<see cref="RecordValidation"/>); train_batch0..2.jpg from
-/// the first batches given (<see cref="RecordTrainBatch"/>). Every file is written atomically. A drawing failure
-/// becomes a warning (<see cref="Warnings"/> and the warn action) and never stops the run.
+/// accuracy table once the epoch's confusion matrix is given (<see cref="RecordValidation"/>); train_batch0..2.jpg at
+/// the start of a new run and val_batch0_labels.jpg / val_batch0_pred.jpg at its end. Every file is written atomically.
+/// A drawing failure becomes a warning (<see cref="Warnings"/> and the warn action) and never stops the run.
 /// </summary>
 public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
 {
     public const int TrainBatches = 3;
     readonly Action<string> warn = warn ?? (message => Console.Error.WriteLine(message));
     ConfusionMatrix? confusion;
+    (List<KeyValuePair<string, double>> Metrics, List<HtmlTable> Tables, string Title)? lastReport;
 
     public List<string> Warnings { get; } = [];
     /// <summary>Time spent writing pictures at the last epoch end (results.png, confusion matrices, report.html).</summary>
     public TimeSpan LastEpochEndCost { get; private set; }
+
+    /// <summary>A new run's first training batches, rebuilt as the trainer's loader builds them (same dataset, transform,
+    /// seed and batch size: each sample's augmentation depends only on (seed, epoch, index)), so no trainer hook is needed
+    /// and the training's random streams are untouched.</summary>
+    public void OnTrainStart(Trainer trainer)
+    {
+        if (trainer.EpochsDone > 0) return; // resumed: the first batches were drawn by the first session
+        Guard("train_batch*.jpg", () =>
+        {
+            var loader = new DataLoader(trainer.Data.Train, trainer.Data.TrainTransform,
+                new LoaderOptions { BatchSize = trainer.Options.Batch, Shuffle = true, Seed = trainer.Options.Seed, Workers = 0 },
+                TaskRegistry.Get(trainer.Options.Task).Collate);
+            foreach (var batch in loader.Epoch(0).Take(TrainBatches))
+                using (batch)
+                    RecordTrainBatch(trainer, batch.Number, batch.Images, batch.Labels);
+        });
+    }
+
+    /// <summary>The first validation batch with its labels and the final model's top-1 predictions (the EMA model when
+    /// the run keeps one, as validation uses).</summary>
+    public void OnTrainEnd(Trainer trainer)
+    {
+        if (trainer.Data.Val is not { } val) return;
+        Guard("val_batch0_*.jpg", () =>
+        {
+            var evaluated = trainer.Ema?.Model ?? trainer.Model;
+            if (evaluated is not IImageModel<ClassificationOutput> classifier) return;
+            var loader = new DataLoader(val, trainer.Data.ValTransform,
+                new LoaderOptions { BatchSize = trainer.Options.Batch * 2, Shuffle = false, Seed = trainer.Options.Seed, Workers = 0 },
+                TaskRegistry.Get(trainer.Options.Task).Collate);
+            using var batch = loader.Epoch(0).First();
+            using var scope = TensorScope.Begin();
+            evaluated.Eval();
+            try
+            {
+                using var noGrad = Autograd.NoGrad();
+                using var output = classifier.Run(batch.Input);
+                RecordValBatch(trainer, 0, batch.Images, batch.Labels, output.Logits);
+            }
+            finally { trainer.Model.Train(); }
+        });
+        WriteReport(trainer.RunDirectory); // now with the validation batches
+    }
+
+    void WriteReport(string dir)
+    {
+        if (lastReport is not { } report) return;
+        Guard(RunFolderReport.ReportFile, () => ReportHtml.Write(dir, RunFolderReport.FromFolder(dir, report.Metrics, report.Tables, report.Title)));
+    }
 
     /// <summary>The validation confusion matrix of the epoch about to end (drawn at its end, with per-class accuracy).</summary>
     public void RecordValidation(ConfusionMatrix matrix) => confusion = matrix;
@@ -64,16 +117,13 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
                 ConfusionMatrixPlot.Save(Path.Combine(dir, "confusion_matrix.png"), counts, classes, normalize: false);
                 ConfusionMatrixPlot.Save(Path.Combine(dir, "confusion_matrix_normalized.png"), counts, classes, normalize: true);
             });
-        Guard(RunFolderReport.ReportFile, () =>
-        {
-            var metrics = new List<KeyValuePair<string, double>> { new("epoch", summary.Epoch) };
-            metrics.AddRange(summary.TrainTerms.Select(t => new KeyValuePair<string, double>($"train/{t.Key}", t.Value)));
-            metrics.AddRange(summary.ValTerms.Select(t => new KeyValuePair<string, double>($"val/{t.Key}", t.Value)));
-            metrics.AddRange(summary.Metrics);
-            var tables = matrix == null ? new List<HtmlTable>() : [PerClassTable(matrix, classes)];
-            var title = $"{trainer.Options.Model} on {trainer.Data.Description}: epoch {summary.Epoch}/{summary.Epochs}";
-            ReportHtml.Write(dir, RunFolderReport.FromFolder(dir, metrics, tables, title));
-        });
+        var metrics = new List<KeyValuePair<string, double>> { new("epoch", summary.Epoch) };
+        metrics.AddRange(summary.TrainTerms.Select(t => new KeyValuePair<string, double>($"train/{t.Key}", t.Value)));
+        metrics.AddRange(summary.ValTerms.Select(t => new KeyValuePair<string, double>($"val/{t.Key}", t.Value)));
+        metrics.AddRange(summary.Metrics);
+        var tables = matrix == null ? new List<HtmlTable>() : [PerClassTable(matrix, classes)];
+        lastReport = (metrics, tables, $"{trainer.Options.Model} on {trainer.Data.Description}: epoch {summary.Epoch}/{summary.Epochs}");
+        WriteReport(dir);
         LastEpochEndCost = clock.Elapsed;
     }
 
