@@ -114,4 +114,20 @@ public class RunPicturesTests
         var error = Assert.Throws<ArgumentException>(() => RunPictures.TopOneCaptions(Tensor.From(new float[3], 1, 3), ["cat", "dog"]));
         Assert.Contains("(N, 2)", error.Message);
     }
+
+    [Fact]
+    public void Pictures_leak_no_tensors()
+    {
+        using var data = new TinyImageFolder();
+        using var runs = new TempFolder();
+        long before = Tensor.LiveCount;
+        var warnings = new List<string>();
+        using (var trainer = Trainer.Create(TrainingSetup.Tiny(data.Root, runs.Root, epochs: 1) with { Ema = true }, [new RunPictures(warnings.Add)]))
+        {
+            trainer.Train();
+            Assert.True(File.Exists(Path.Combine(trainer.RunDirectory, "val_batch0_pred.jpg")));   // the EMA model ran
+        }
+        Assert.Empty(warnings);
+        Assert.Equal(before, Tensor.LiveCount);
+    }
 }
