@@ -33,6 +33,7 @@ public static class Legend
     public static void Paste(SKBitmap image, SKBitmap legend, int margin = 4)
     {
         using var canvas = new SKCanvas(image);
-        canvas.DrawBitmap(legend, Math.Max(0, image.Width - legend.Width - margin), margin);
+        using var pasted = SKImage.FromBitmap(legend);
+        canvas.DrawImage(pasted, Math.Max(0, image.Width - legend.Width - margin), margin, new SKSamplingOptions(SKFilterMode.Nearest));
     }
 }

@@ -88,6 +88,7 @@ public static class MaskOverlay
         }
         using var blended = TensorBitmap.FromRgba(rgba, bitmap.Width, bitmap.Height);
         using var canvas = new SKCanvas(bitmap);
-        canvas.DrawBitmap(blended, 0, 0);
+        using var image = SKImage.FromBitmap(blended);
+        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
     }
 }

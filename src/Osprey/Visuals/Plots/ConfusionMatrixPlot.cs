@@ -38,8 +38,8 @@ public static class ConfusionMatrixPlot
                     if (!(v > 0)) continue;
                     var text = plot.Add.Text(normalize ? v.ToString("0.00") : ((long)v).ToString(), t, YOf(p, n));
                     text.Alignment = Alignment.MiddleCenter;
-                    text.FontSize = fontSize;
-                    text.FontColor = v > 0.5 * max ? Colors.White : Colors.Black;
+                    text.LabelFontSize = fontSize;
+                    text.LabelFontColor = v > 0.5 * max ? Colors.White : Colors.Black;
                 }
         var positions = Enumerable.Range(0, n).Select(p => YOf(p, n)).ToArray();
         PlotStyle.NamedTicks(plot.Axes.Bottom, labels, rotation: 45);
