@@ -12,8 +12,8 @@ namespace Osprey.Training.Pictures;
 
 /// <summary>
 /// The pictures of a classification run, written into <see cref="Trainer.RunDirectory"/> at the end of every epoch:
-/// results.png and report.html always; confusion_matrix.png / confusion_matrix_normalized.png and the per-class
-/// accuracy table once the epoch's confusion matrix is given (<see cref="RecordValidation"/>); train_batch0..2.jpg at
+/// results.png and report.html always; the per-class accuracy table, and (at the best and the last epoch)
+/// confusion_matrix.png / confusion_matrix_normalized.png, once the epoch's confusion matrix is given (<see cref="RecordValidation"/>); train_batch0..2.jpg at
 /// the start of a new run and val_batch0_labels.jpg / val_batch0_pred.jpg at its end. Every file is written atomically.
 /// A drawing failure becomes a warning (<see cref="Warnings"/> and the warn action) and never stops the run.
 /// </summary>
@@ -110,7 +110,9 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
         var matrix = confusion;
         confusion = null;
         Guard("results.png", () => ResultsPlot.Save(Path.Combine(dir, "results.png"), ResultsTable.Read(Path.Combine(dir, Trainer.ResultsFile))));
-        if (matrix != null)
+        // The matrices are the costliest pictures (two heatmaps with a label per cell): drawn for the best and the last
+        // epoch only, the ones a user looks at; the per-class table is updated every epoch.
+        if (matrix != null && (summary.IsBest || summary.Epoch == summary.Epochs))
             Guard("confusion_matrix.png", () =>
             {
                 var counts = Counts(matrix);
