@@ -105,7 +105,7 @@ public static class NumpyArgsort
     }
 
     /// <summary>numpy's float order: NaN after everything.</summary>
-    static bool Less(float a, float b) => a < b || (b != b && a == a);
+    static bool Less(float a, float b) => a < b || (float.IsNaN(b) && !float.IsNaN(a));
 
     static void Swap(int[] a, int i, int j) => (a[i], a[j]) = (a[j], a[i]);
 
