@@ -33,6 +33,10 @@ public sealed record DatasetYaml(string YamlPath, string Root, IReadOnlyDictiona
         {
             throw new InvalidDataException($"{full}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
         }
+        catch (InvalidOperationException e) // YamlDotNet's parser state error on some unclosed flow collections
+        {
+            throw new InvalidDataException($"{full}: not valid YAML ({e.Message})");
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new InvalidDataException($"{full}: expected one YAML document holding a mapping (path, train, val, names)");
         var entries = new Dictionary<string, YamlNode>();
