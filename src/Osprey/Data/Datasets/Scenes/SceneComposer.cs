@@ -59,7 +59,7 @@ public static class SceneComposer
                     x = random.Next(width - size + 1);
                     y = random.Next(height - size + 1);
                 }
-                var colour = Contrasting(SceneBackgrounds.RandomColour(random), rgb, width, x, y, size);
+                var colour = Contrasting(SceneBackgrounds.RandomColour(random), rgb, width, x, y, size, values);
                 if (!Extent(values, size, out int x1, out int y1, out int x2, out int y2, out int pixels) || pixels < 16) continue;
                 if (!KeepsOthersVisible(values, size, x, y, width, owner, visible, placed.Select(p => p.Pixels).ToList(), options.MaxOcclusion)) continue;
 
@@ -150,14 +150,20 @@ public static class SceneComposer
         return true;
     }
 
-    /// <summary>The colour, or its complement when it is too close to the background under the item's square.</summary>
-    static float[] Contrasting(float[] colour, byte[] rgb, int width, int x, int y, int size)
+    /// <summary>The colour, or its complement when it is too close to what the item covers (background and earlier
+    /// items) on average.</summary>
+    static float[] Contrasting(float[] colour, byte[] rgb, int width, int x, int y, int size, byte[] values)
     {
         double[] mean = new double[3];
         int n = 0;
-        for (int r = y; r < y + size; r += 4)
-        for (int c = x; c < x + size; c += 4, n++)
-            for (int ch = 0; ch < 3; ch++) mean[ch] += rgb[(r * width + c) * 3 + ch];
+        for (int r = 0; r < size; r++)
+        for (int c = 0; c < size; c++)
+        {
+            if (values[r * size + c] <= Threshold) continue;
+            n++;
+            for (int ch = 0; ch < 3; ch++) mean[ch] += rgb[((y + r) * width + x + c) * 3 + ch];
+        }
+        if (n == 0) return colour;
         double distance = 0;
         for (int ch = 0; ch < 3; ch++) distance += Math.Abs(colour[ch] - mean[ch] / n);
         if (distance / 3 >= 60) return colour;
