@@ -20,9 +20,17 @@ public static class Mosaic
     {
         if (four.Length != 4) throw new ArgumentException($"mosaic takes 4 samples, got {four.Length}", nameof(four));
         if (imgsz <= 0) throw new ArgumentOutOfRangeException(nameof(imgsz), imgsz, "imgsz must be positive");
-        int s = imgsz, border = Border(imgsz);
+        int border = Border(imgsz);
         double U(double a, double b) => a + (b - a) * random.NextDouble();
-        int yc = (int)U(-border, 2 * s + border), xc = (int)U(-border, 2 * s + border); // ultralytics draws y first
+        int yc = (int)U(-border, 2 * imgsz + border), xc = (int)U(-border, 2 * imgsz + border); // ultralytics draws y first
+        return Apply(four, imgsz, xc, yc);
+    }
+
+    /// <summary>The mosaic with its centre given (the tiles meet at <paramref name="xc"/>, <paramref name="yc"/>).</summary>
+    public static Sample Apply(Sample[] four, int imgsz, int xc, int yc)
+    {
+        if (four.Length != 4) throw new ArgumentException($"mosaic takes 4 samples, got {four.Length}", nameof(four));
+        int s = imgsz;
         using var scope = TensorScope.Begin();
         long channels = four[0].Image.Size(0);
         var canvas = Tensor.Full([channels, 2 * s, 2 * s], 114, DType.UInt8);

@@ -5,8 +5,10 @@ namespace Osprey.Data.Transforms.Detection;
 /// <summary>
 /// ultralytics' RandomHSV: gains r = U(-1, 1) x (h, s, v) gains, applied through lookup tables on OpenCV's 8-bit HSV
 /// (hue 0..179): hue shifted by r_h x 180 modulo 180, saturation and value scaled by 1 + r and clipped, saturation 0
-/// kept 0 (ultralytics >= 8.3.79). The RGB <-> HSV conversions reproduce OpenCV's integer RGB2HSV and float HSV2RGB
-/// for uint8 images. Only 3-channel images change. Defaults are ultralytics' (0.015, 0.7, 0.4).
+/// kept 0 (ultralytics >= 8.3.79). The conversions reproduce OpenCV's for uint8 images: the integer RGB2HSV, and
+/// HSV2RGB's vectorized path (float sectors, results truncated to uint8), which converts all but the last
+/// (width mod 4 x SIMD lanes) pixels of each row; OpenCV's scalar tail rounds instead, so those few pixels can be one
+/// level apart. Only 3-channel images change. Defaults are ultralytics' (0.015, 0.7, 0.4).
 /// </summary>
 public sealed record RandomHsv(double HueGain = 0.015, double SaturationGain = 0.7, double ValueGain = 0.4)
 {
@@ -62,7 +64,7 @@ public sealed record RandomHsv(double HueGain = 0.015, double SaturationGain = 0
         return (h, s, v);
     }
 
-    /// <summary>OpenCV's HSV2RGB for 8-bit data: through float, hue x 6/180 into six sectors.</summary>
+    /// <summary>OpenCV's vectorized HSV2RGB for 8-bit data: through float, hue x 6/180 into six sectors, truncated.</summary>
     public static (byte R, byte G, byte B) ToRgb(int hue, int saturation, int value)
     {
         float h = hue, s = saturation * (1f / 255f), v = value * (1f / 255f);
@@ -71,19 +73,19 @@ public sealed record RandomHsv(double HueGain = 0.015, double SaturationGain = 0
         else
         {
             h *= 6f / 180f;
-            while (h < 0) h += 6;
-            while (h >= 6) h -= 6;
-            int sector = (int)MathF.Floor(h);
-            h -= sector;
-            if ((uint)sector >= 6u) { sector = 0; h = 0; }
-            Span<float> tab = [v, v * (1f - s), v * (1f - s * h), v * (1f - s * (1f - h))];
+            int preSector = (int)h; // hue >= 0: truncation is floor
+            h -= preSector;
+            int sector = preSector - preSector / 6 * 6;
+            // 1 - s h as a fused multiply-add: GCC contracts it in OpenCV's AVX2/AVX-512 builds (the CPUs ultralytics
+            // mostly runs on); an SSE-only OpenCV rounds the product first and can land one level lower.
+            Span<float> tab = [v, v * (1f - s), v * MathF.FusedMultiplyAdd(-s, h, 1f), v * MathF.FusedMultiplyAdd(-s, 1f - h, 1f)];
             // OpenCV's sector_data lists (b, g, r) indices.
             ReadOnlySpan<int> sectors = [1, 3, 0, 1, 0, 2, 3, 0, 1, 0, 2, 1, 0, 1, 3, 2, 1, 0];
             b = tab[sectors[3 * sector]];
             g = tab[sectors[3 * sector + 1]];
             r = tab[sectors[3 * sector + 2]];
         }
-        static byte Byte(float x) => (byte)Math.Clamp((int)MathF.Round(x * 255f, MidpointRounding.ToEven), 0, 255);
+        static byte Byte(float x) => (byte)Math.Clamp((int)(x * 255f), 0, 255);
         return (Byte(r), Byte(g), Byte(b));
     }
 }

@@ -47,12 +47,14 @@ public sealed record RandomPerspective
     }
 
     /// <summary>Warps the sample; <paramref name="border"/> is ultralytics' (top/bottom, left/right) mosaic border.</summary>
-    public Sample Apply(Sample s, Random random, int borderY = 0, int borderX = 0)
+    public Sample Apply(Sample s, Random random, int borderY = 0, int borderX = 0) => Apply(s, Draw(random), borderY, borderX);
+
+    /// <summary>Warps the sample with the given draws (see <see cref="Draw"/>).</summary>
+    public Sample Apply(Sample s, double[] draws, int borderY = 0, int borderX = 0)
     {
         int width = (int)s.Width, height = (int)s.Height;
         int outW = width + 2 * borderX, outH = height + 2 * borderY;
         if (outW <= 0 || outH <= 0) throw new ArgumentException($"border {borderY}, {borderX} leaves no image of {width}x{height}");
-        var draws = Draw(random);
         var m = Matrix(width, height, outW, outH, draws);
         using var scope = TensorScope.Begin();
         bool identity = borderX == 0 && borderY == 0 && m.Select((v, i) => v == (i % 4 == 0 ? 1 : 0)).All(e => e);
