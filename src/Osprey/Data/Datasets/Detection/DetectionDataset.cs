@@ -44,6 +44,7 @@ public sealed class DetectionDataset : IDataset<Sample>
             Boxes = Tensor.From(boxes, boxes.Length / 4, 4),
             BoxLabels = Tensor.From(labels, labels.Length),
             Annotations = annotations,
+            OriginalSize = (height, width),
             Source = record.ImagePath,
         };
         foreach (var t in sample.Tensors()) scope.Keep(t);

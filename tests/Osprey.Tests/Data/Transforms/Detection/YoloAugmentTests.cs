@@ -159,3 +159,40 @@ public class YoloAugmentTests
         Assert.Equal(before, Tensor.LiveCount);
     }
 }
+
+public class YoloTrainTransformTests
+{
+    /// <summary>Image i is a gray 48x64 picture whose one box (class i) covers its left half.</summary>
+    sealed class Boxes(int count) : IDataset<Sample>
+    {
+        public int Count => count;
+
+        public Sample Get(int index) => new(Tensor.Full([3, 48, 64], 20 + 10 * index, DType.UInt8))
+        {
+            Boxes = Tensor.From(new float[] { 0, 0, 32, 48 }, 1, 4),
+            BoxLabels = Tensor.From(new long[] { index }, 1),
+        };
+    }
+
+    [Fact]
+    public void MosaicCombinesFourSamplesUntilCloseMosaicAndIsReproducible()
+    {
+        using var scope = TensorScope.Begin();
+        var dataset = new MultiSampleDataset(new Boxes(20), new YoloTrainTransform(new YoloAugment { FlipLR = 0 }, 64, epochs: 12));
+        var labelsSeen = new HashSet<long>();
+        for (int index = 0; index < 8; index++)
+        {
+            var a = dataset.Get(new SampleContext(index, 0, SeedMix.Generator(5, 0, index)));
+            var b = dataset.Get(new SampleContext(index, 0, SeedMix.Generator(5, 0, index)));
+            Assert.Equal([3L, 64, 64], a.Image.Shape);
+            Assert.Equal(a.Image.ToBytes(), b.Image.ToBytes());
+            Assert.Equal(a.BoxLabels!.ToArray<long>(), b.BoxLabels!.ToArray<long>());
+            labelsSeen.UnionWith(a.BoxLabels!.ToArray<long>());
+            // Epoch 2 of 12 is within the last close_mosaic = 10: the sample's own box only.
+            var late = dataset.Get(new SampleContext(index, 2, SeedMix.Generator(5, 2, index)));
+            Assert.Equal([3L, 64, 64], late.Image.Shape);
+            Assert.All(late.BoxLabels!.ToArray<long>(), l => Assert.Equal(index, l));
+        }
+        Assert.True(labelsSeen.Count > 8, $"mosaic should bring in partners' boxes, saw labels {string.Join(", ", labelsSeen)}");
+    }
+}

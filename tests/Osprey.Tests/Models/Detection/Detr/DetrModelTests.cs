@@ -108,7 +108,8 @@ public class DetrModelTests
         using var model = ModelRegistry.Create("detr-r50", new ModelArgs(NumClasses: 5));
         model.Eval();
         using var noGrad = Autograd.NoGrad();
-        using var output = (DetrOutput)ModelEntry.Forward(model, Tensor.Randn([1, 3, 64, 64]));
+        using var batch = ImageBatch.FromTensor(Tensor.Randn([1, 3, 64, 64]));
+        using var output = ((IImageModel<DetrOutput>)model).Run(batch);
         Assert.Equal([1L, 100, 6], output.Logits.Shape);
         Assert.Equal([1L, 100, 4], output.Boxes.Shape);
         Assert.Equal(5, output.Auxiliary.Count);
