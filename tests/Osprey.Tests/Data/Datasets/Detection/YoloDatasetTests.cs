@@ -182,6 +182,23 @@ public class YoloDatasetTests
     }
 
     [Fact]
+    public void CorruptCacheFileIsIgnoredAndRewritten()
+    {
+        using var dir = new TempFolder();
+        AddImage(dir, "train", "a", 10, 10, "0 0.5 0.5 0.2 0.2\n");
+        var yaml = Yaml(dir);
+        dir.Write("labels/train.cache", [1, 2, 3, 4, 5]);
+        var messages = new List<string>();
+        var dataset = YoloDataset.Open(yaml, "train", messages.Add);
+        Assert.DoesNotContain(messages, m => m.Contains("from cache"));
+        Assert.Equal(new[] { 0.4f, 0.4f, 0.6f, 0.6f }, dataset.Records[0].Boxes);
+        Assert.True(new FileInfo(dir.PathOf("labels/train.cache")).Length > 5);
+        var again = new List<string>();
+        YoloDataset.Open(yaml, "train", again.Add);
+        Assert.Contains(again, m => m.Contains("labels read from cache"));
+    }
+
+    [Fact]
     public void ListFileSplitWithDotSlashPaths()
     {
         using var dir = new TempFolder();

@@ -11,7 +11,7 @@ public class FashionScenesTests
     static FashionScenesOptions Small(string cache, int seed = 3) => new()
     {
         Seed = seed, TrainImages = 8, ValImages = 3, MinSize = 64, MaxSize = 96, MinObjects = 2, MaxObjects = 5,
-        MinScale = 0.25, MaxScale = 0.6, CacheRoot = cache,
+        MinScale = 0.25, MaxScale = 0.6, CacheRoot = cache, ImageFormat = "png",
     };
 
     record Obj(long AnnotationId, long ImageId, string FileName, int LabelLine, int Class, int[] Box, int Pixels, int Visible, double Occluded);
@@ -159,6 +159,9 @@ public class FashionScenesTests
         Assert.True(File.Exists(marker)); // not regenerated
         Assert.NotEqual(Small(dir.Root).Hash(), (Small(dir.Root) with { MaxObjects = 4 }).Hash());
         Assert.Equal(Small(dir.Root).Hash(), (Small(dir.Root) with { CacheRoot = "/elsewhere" }).Hash());
+        var jpeg = FashionScenes.Ensure(Small(dir.Root) with { ImageFormat = "jpg", TrainImages = 2, ValImages = 1 });
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(jpeg, "images", "train"), "*.jpg").Length);
+        Assert.Equal(2, Osprey.Data.Datasets.Detection.YoloDataset.Open(Path.Combine(jpeg, "data.yaml"), "train", cacheFile: false).Count);
         var e = Assert.Throws<ArgumentException>(() => FashionScenes.Ensure(Small(dir.Root) with { MinSize = 10 }));
         Assert.Contains("MinSize", e.Message);
     }
