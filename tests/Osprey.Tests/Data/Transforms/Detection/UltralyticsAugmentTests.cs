@@ -8,8 +8,9 @@ public class UltralyticsAugmentTests
 {
     static Fixture Load() => Fixture.Load("detection/yolo_augment");
 
-    /// <summary>Pixels from OpenCV's fixed-point bilinear: at most 2 levels apart, and few pixels more than 1.</summary>
-    static void ImagesClose(Tensor expected, Tensor actual, string what, int maxDiff = 2, double maxFractionOver1 = 0.05)
+    /// <summary>Pixels from OpenCV's fixed-point bilinear (1/32-pixel positions, 15-bit weights) against exact sampling:
+    /// measured here letterbox <= 1 level, perspective <= 5 levels on < 1% of values (at sharp edges).</summary>
+    static void ImagesClose(Tensor expected, Tensor actual, string what, int maxDiff = 2, double maxFractionOver1 = 0.0)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         var e = expected.ToArray<byte>();
@@ -78,7 +79,7 @@ public class UltralyticsAugmentTests
             var result = rp.Apply(s, draws, borderY, borderX);
             Assert.Equal(f[$"perspective{i}.out_classes"].ToArray<long>(), result.BoxLabels!.ToArray<long>());
             Expect.Close(f[$"perspective{i}.out_boxes"], result.Boxes!, rtol: 0, atol: 1e-3, $"perspective {i} boxes");
-            ImagesClose(f[$"perspective{i}.out_image"], result.Image, $"perspective {i} image", maxDiff: 8, maxFractionOver1: 0.05);
+            ImagesClose(f[$"perspective{i}.out_image"], result.Image, $"perspective {i} image", maxDiff: 6, maxFractionOver1: 0.01);
         }
     }
 
