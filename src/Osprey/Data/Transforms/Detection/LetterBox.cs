@@ -61,8 +61,8 @@ public sealed record LetterBox(int Height, int Width)
 
         using var scope = TensorScope.Begin();
         var resized = Geometry.Resize(s with { Boxes = null }, g.ResizedHeight, g.ResizedWidth);
-        var image = Functional.PadConstant(resized.Image, g.PadLeft, right, g.PadTop, bottom, PadValue);
-        var mask = resized.Mask == null ? null : Functional.PadConstant(resized.Mask, g.PadLeft, right, g.PadTop, bottom, Sample.IgnoreIndex);
+        var image = PadConstant(resized.Image, g.PadLeft, right, g.PadTop, bottom, PadValue);
+        var mask = resized.Mask == null ? null : PadConstant(resized.Mask, g.PadLeft, right, g.PadTop, bottom, Sample.IgnoreIndex);
         Tensor? boxes = null;
         if (s.Boxes != null)
             boxes = s.Boxes * Tensor.From(new[] { (float)g.RatioX, (float)g.RatioY, (float)g.RatioX, (float)g.RatioY })
@@ -84,9 +84,6 @@ public sealed record LetterBox(int Height, int Width)
         return result;
     }
 
-    static class Functional
-    {
-        public static Tensor PadConstant(Tensor chw, int left, int right, int top, int bottom, byte value) =>
-            left + right + top + bottom == 0 ? chw : Osprey.Torch.NN.Functional.Pad(chw, [left, right, top, bottom], value: value);
-    }
+    static Tensor PadConstant(Tensor chw, int left, int right, int top, int bottom, double value) =>
+        left + right + top + bottom == 0 ? chw : Osprey.Torch.NN.Functional.Pad(chw, [left, right, top, bottom], value: value);
 }
