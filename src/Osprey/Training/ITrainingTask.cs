@@ -2,7 +2,6 @@ using Osprey.Data;
 using Osprey.Data.Transforms;
 using Osprey.Models;
 using Osprey.Torch.NN;
-using Osprey.Torch.Optim;
 
 namespace Osprey.Training;
 
@@ -36,12 +35,9 @@ public interface ITrainingTask
     /// model's head description, not from the whole model) and evaluator.</summary>
     ITaskModel Bind(Module model, TaskData data, TrainOptions options);
 
-    /// <summary>The optimizer over the model's parameter groups; by default decayed weights and undecayed norms/biases.</summary>
-    Optimizer CreateOptimizer(Module model, TrainOptions options) => ParameterGroups.CreateOptimizer(model, options);
-
-    /// <summary>The learning-rate schedule over <paramref name="totalIterations"/> steps with the warmup in front.</summary>
-    LrSchedule CreateSchedule(TrainOptions options, long totalIterations, long warmupIterations) =>
-        ParameterGroups.CreateSchedule(options, totalIterations, warmupIterations);
+    /// <summary>The optimizer over the task's parameter groups and how each batch steps it (by default: decayed
+    /// weights and undecayed norms/biases, warmup then the options' schedule, every batch a step).</summary>
+    IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => ScheduledSteps.Create(model, options, plan);
 
     /// <summary>Evaluates a trained model on a dataset's validation split (the data it was trained on unless given).</summary>
     ValidationReport Validate(TrainedModel trained, ValidationRequest request);

@@ -23,8 +23,7 @@ public sealed class Trainer : IDisposable
     readonly List<ITrainerCallback> callbacks;
     readonly Module model;
     readonly ModelEma? ema;
-    readonly Optimizer optimizer;
-    readonly LrScheduler scheduler;
+    readonly IStepPolicy steps;
     readonly DataLoader trainLoader;
     readonly DataLoader? valLoader;
     readonly ResultsCsv results;
@@ -37,7 +36,7 @@ public sealed class Trainer : IDisposable
     public string RunDirectory { get; }
     public Module Model => model;
     public ModelEma? Ema => ema;
-    public Optimizer Optimizer => optimizer;
+    public Optimizer Optimizer => steps.Optimizer;
     /// <summary>Epochs finished so far (the next epoch's 0-based index).</summary>
     public int EpochsDone { get; private set; }
     public double BestFitness => info.BestFitness;
@@ -71,17 +70,14 @@ public sealed class Trainer : IDisposable
             if (Data.Val != null)
                 valLoader = new DataLoader(Data.Val, Data.ValTransform,
                     new LoaderOptions { BatchSize = options.Batch * 2, Shuffle = false, Seed = options.Seed, Workers = options.Workers }, task.Collate);
-            optimizer = task.CreateOptimizer(model, options);
-            long perEpoch = trainLoader.BatchCount;
-            long warmup = (long)Math.Round(options.WarmupEpochs * perEpoch);
-            scheduler = new LrScheduler(optimizer, task.CreateSchedule(options, options.Epochs * perEpoch, Math.Min(warmup, options.Epochs * perEpoch - 1)));
+            steps = task.CreateSteps(model, options, new TrainingPlan(Data.Train.Count, trainLoader.BatchCount, options.Epochs, options.Batch));
             // Nothing is written before the run can start: the folder is made once everything above has succeeded.
             RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name, options.ExistOk);
-            results = new ResultsCsv(Path.Combine(RunDirectory, ResultsFile), ResultsColumns(task, optimizer.ParamGroups.Count));
+            results = new ResultsCsv(Path.Combine(RunDirectory, ResultsFile), ResultsColumns(task, steps.Optimizer.ParamGroups.Count));
         }
         catch
         {
-            optimizer?.Dispose();
+            steps?.Optimizer.Dispose();
             ema?.Dispose();
             model.Dispose();
             throw;
@@ -140,7 +136,7 @@ public sealed class Trainer : IDisposable
                                            $"the data now has [{string.Join(", ", info.Classes)}]");
         using (var scope = TensorScope.Begin())
             checkpoint.LoadModelInto(StateTensors(), strict: true);
-        checkpoint.Restore(optimizer, scheduler, restoreRng: true);
+        checkpoint.Restore(steps.Optimizer, steps.Scheduler, restoreRng: true);
         if (ema != null) ema.Updates = saved.EmaUpdates;
         info = info with { BestFitness = saved.BestFitness, TrainSeconds = saved.TrainSeconds };
         startEpoch = EpochsDone = checked((int)checkpoint.Epoch);
@@ -179,7 +175,7 @@ public sealed class Trainer : IDisposable
             bool isBest = !double.IsNaN(fitness) ? fitness > info.BestFitness : EpochsDone == Options.Epochs;
             if (isBest) info = info with { BestFitness = double.IsNaN(fitness) ? info.BestFitness : fitness };
             info = info with { TrainSeconds = info.TrainSeconds + epochClock.Elapsed.TotalSeconds };
-            var lrs = optimizer.ParamGroups.Select(g => g.Lr).ToArray();
+            var lrs = steps.Optimizer.ParamGroups.Select(g => g.Lr).ToArray();
             results.Append([EpochsDone, Math.Round(info.TrainSeconds, 3), .. trainTerms, .. metrics, .. valTerms, .. lrs]);
             SaveCheckpoints(isBest);
             var summary = new EpochSummary(EpochsDone, Options.Epochs, Named(trainTerms), Named(valTerms),
@@ -202,8 +198,10 @@ public sealed class Trainer : IDisposable
             using (batch)
             {
                 foreach (var c in callbacks) c.OnBatchStart(this, epoch, b);
-                double lr = optimizer.ParamGroups[0].Lr;
-                var (loss, terms) = Step(batch, epoch, b, batches);
+                long iteration = (long)epoch * batches + b;
+                steps.BeforeBatch(iteration);
+                double lr = steps.Optimizer.ParamGroups[0].Lr;
+                var (loss, terms) = Step(batch, iteration, epoch, b, batches);
                 for (int t = 0; t < sums.Length; t++) sums[t] += terms[t];
                 images += batch.Count;
                 b++;
@@ -218,19 +216,15 @@ public sealed class Trainer : IDisposable
         return (sums.Select(v => v / Math.Max(1, b)).ToArray(), images);
     }
 
-    (double Total, double[] Terms) Step(Batch batch, int epoch, int b, int batches)
+    (double Total, double[] Terms) Step(Batch batch, long iteration, int epoch, int b, int batches)
     {
         using var scope = TensorScope.Begin();
         var loss = trainModel.Loss(batch);
         double value = loss.Total.Item<double>();
         if (!double.IsFinite(value)) throw Diverged(value, epoch, b, batches);
         var terms = TermValues(loss);
-        optimizer.ZeroGrad();
         loss.Total.Backward();
-        if (Options.GradClip > 0) GradClip.ClipGradNorm(optimizer.Parameters, Options.GradClip);
-        optimizer.Step();
-        scheduler.Step();
-        ema?.Update();
+        if (steps.AfterBackward(iteration)) ema?.Update();
         return (value, terms);
     }
 
@@ -282,14 +276,15 @@ public sealed class Trainer : IDisposable
     {
         if (ema != null) info = info with { EmaUpdates = ema.Updates };
         using var scope = TensorScope.Begin();
-        using var checkpoint = TrainingCheckpoint.Capture(StateTensors(), optimizer, scheduler, EpochsDone, scheduler.Iteration, info.ToJson());
+        using var checkpoint = TrainingCheckpoint.Capture(StateTensors(), steps.Optimizer, steps.Scheduler, EpochsDone,
+                                                          (long)EpochsDone * trainLoader.BatchCount, info.ToJson());
         checkpoint.Save(Path.Combine(RunDirectory, LastCheckpoint));
         if (isBest) checkpoint.Save(Path.Combine(RunDirectory, BestCheckpoint));
     }
 
     public void Dispose()
     {
-        optimizer?.Dispose();
+        steps?.Optimizer.Dispose();
         ema?.Dispose();
         model?.Dispose();
     }

@@ -23,6 +23,8 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>, IImageModel<Det
     public long InChannels { get; }
     public long NumClasses => Head.NumClasses;
     public DetectHead Head { get; }
+    /// <summary>The head's strides, classes and reg_max (what <c>Loss.DetectionLoss</c> is built from).</summary>
+    public DetectHeadInfo HeadInfo => Head.Info;
     public IReadOnlyList<YoloLayer> Layers => layers;
     /// <summary>The largest level stride (inputs must be multiples of it).</summary>
     public double MaxStride => Head.Strides!.Max();
