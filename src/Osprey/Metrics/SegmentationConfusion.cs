@@ -9,6 +9,7 @@ namespace Osprey.Metrics;
 /// </summary>
 public sealed class SegmentationConfusion
 {
+    static readonly Op bincount = new("aten::bincount"), addInt = new("aten::add", "Tensor");
     readonly long[] counts;
 
     public int Classes { get; }
@@ -43,7 +44,9 @@ public sealed class SegmentationConfusion
         if (l.NumEl == 0) return;
         CheckRange(l, "label", $" (not the ignore value {IgnoreIndex})");
         CheckRange(p, "prediction", "");
-        var pairs = new Op("aten::bincount").Tensor(l * Classes + p, (Tensor?)null, (long)Classes * Classes).ToArray<long>();
+        // Integer add with an integer alpha: Tensor.Add passes alpha as a double, which ATen refuses for int64.
+        var index = addInt.Tensor(p, l, (long)Classes);
+        var pairs = bincount.Tensor(index, (Tensor?)null, (long)Classes * Classes).ToArray<long>();
         for (int i = 0; i < pairs.Length; i++) counts[i] += pairs[i];
     }
 
