@@ -6,7 +6,7 @@ namespace Osprey.Tests.Models.Segmentation;
 /// <summary>Against mmsegmentation's slide_inference and aug_test re-implemented in tools/reference/segmentation_reference.py.</summary>
 public class SegmentationInferenceTests
 {
-    static void Close(Tensor expected, Tensor actual, string what) => SegmentationLossTests.ScaledClose(expected, actual, 1e-6, 1e-5, what);
+    static void Close(Tensor expected, Tensor actual, string what) => Expect.Close(expected, actual, 1e-6, 1e-5, what);
 
     static (Func<Tensor, Tensor> Same, Func<Tensor, Tensor> Down) LogitFunctions(Fixture f)
     {
