@@ -163,3 +163,31 @@ public class SegmentationTransformTests
         Assert.Contains("not boxes (a.png)", Assert.Throws<ArgumentException>(() => RandomRotation.Rotate(withBoxes, 0.1, SegmentationFill.ImageNetMean)).Message);
     }
 }
+
+public class SegmentationPipelineTests
+{
+    [Fact]
+    public void TrainPipelineGivesNormalizedCropsAndPaddedInt64TargetsWithoutLeaks()
+    {
+        var voc = Osprey.Data.Datasets.Segmentation.VocSegmentation.Open(
+            Osprey.Tests.Data.Datasets.Segmentation.SegmentationFiles.LabelmeVoc, split: null);
+        var pipeline = SegmentationPipelines.Train(96, Normalize.ImageNetMean, Normalize.ImageNetStd, elastic: true);
+        long before = Tensor.LiveCount;
+        using (var scope = TensorScope.Begin())
+        {
+            var samples = Enumerable.Range(0, 3).Select(i => pipeline.Apply(voc.Get(i), new Random(i))).ToArray();
+            foreach (var s in samples)
+            {
+                Assert.Equal([3L, 96, 96], s.Image.Shape);
+                Assert.Equal(DType.Float32, s.Image.DType);
+                var ids = s.Mask!.Long();
+                Assert.True((ids.Le(20) | ids.Eq(255)).All().Item<bool>());
+            }
+            var targets = MaskBatch.Stack([samples[0].Mask!, voc.Get(2).Mask!.Narrow(0, 0, 50)]);
+            Assert.Equal([2L, 96, 500], targets.Shape);
+            Assert.Equal(DType.Int64, targets.DType);
+            Assert.Equal(96L * 500 - 96 * 96, targets[0].Eq(255).Sum().Item<long>() - samples[0].Mask!.Eq(255).Sum().Item<long>());
+        }
+        Assert.Equal(before, Tensor.LiveCount);
+    }
+}

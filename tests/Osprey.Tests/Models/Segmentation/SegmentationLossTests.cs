@@ -79,3 +79,23 @@ public class SegmentationLossTests
         Assert.Equal(new[] { 0.7f, 0.7f, 0.7f, 1.75f, 0f, 0.7f, 0.7f, 1.75f }, w);
     }
 }
+
+public class SegmentationLossLeakTests
+{
+    [Fact]
+    public void LossesAndBackwardLeakNothing()
+    {
+        long before = Tensor.LiveCount;
+        using (var scope = TensorScope.Begin())
+        {
+            var logits = Tensor.Randn([2, 3, 8, 8]).RequiresGrad_();
+            var aux = Tensor.Randn([2, 3, 8, 8]).RequiresGrad_();
+            var target = Tensor.Randint(0, 3, [2, 8, 8]).MaskedFill(Tensor.Rand([2, 8, 8]).Lt(0.2), 255);
+            var terms = new Osprey.Models.Segmentation.Losses.PSPNetCriterion().Compute(new Osprey.Models.Segmentation.SegmentationOutput(logits, aux), target);
+            var dice = new Osprey.Models.Segmentation.Losses.DiceLoss().Compute(logits, target);
+            (terms.Total + dice).Backward();
+            Assert.True(aux.Grad!.Abs().Sum().Item<float>() > 0);
+        }
+        Assert.Equal(before, Tensor.LiveCount);
+    }
+}
