@@ -141,3 +141,21 @@ public class SegmentationDatasetTests
         Assert.Contains("no 'val' split", Assert.Throws<InvalidDataException>(() => FolderSegmentation.Open(folder.PathOf("noval.yaml"), "val")).Message);
     }
 }
+
+public class SegmentationDatasetsTests
+{
+    [Fact]
+    public void TheLayoutIsFoundFromThePath()
+    {
+        using var folder = new TempFolder();
+        SegmentationFiles.Image(folder, "ade/images/training/a.jpg", 2, 2);
+        SegmentationFiles.Mask(folder, "ade/annotations/training/a.png", 2, 2, 1);
+        SegmentationFiles.Image(folder, "city/leftImg8bit/val/x/x_1_leftImg8bit.png", 2, 2);
+        SegmentationFiles.Mask(folder, "city/gtFine/val/x/x_1_gtFine_labelIds.png", 2, 2, 7);
+        Assert.Equal(150, SegmentationDatasets.Open(folder.PathOf("ade"), "train").Classes.Count);
+        Assert.Equal(19, SegmentationDatasets.Open(folder.PathOf("city"), "val").Classes.Count);
+        Assert.Equal(3, SegmentationDatasets.Open(SegmentationFiles.LabelmeVoc, "train").Count);   // no ImageSets: every mask
+        Assert.Contains("no known layout", Assert.Throws<InvalidDataException>(() => SegmentationDatasets.Open(folder.Root, "train")).Message);
+        Assert.Contains("expected train or val", Assert.Throws<ArgumentException>(() => SegmentationDatasets.Open(folder.Root, "test")).Message);
+    }
+}
