@@ -1,3 +1,5 @@
+using Osprey.Data.Images;
+
 namespace Osprey.Data.Datasets.Segmentation;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Osprey.Data.Images;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

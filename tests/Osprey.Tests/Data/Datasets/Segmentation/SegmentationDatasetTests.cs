@@ -1,3 +1,4 @@
+using Osprey.Data.Images;
 using Osprey.Data.Datasets.Segmentation;
 
 namespace Osprey.Tests.Data.Datasets.Segmentation;

@@ -1,4 +1,4 @@
-namespace Osprey.Data.Datasets.Segmentation;
+namespace Osprey.Data.Images;
 
 /// <summary>A class colour.</summary>
 public readonly record struct Rgb(byte R, byte G, byte B)
