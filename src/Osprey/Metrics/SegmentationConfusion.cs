@@ -57,6 +57,16 @@ public sealed class SegmentationConfusion
             throw new ArgumentOutOfRangeException(what, $"segmentation confusion: a {what} is {(min < 0 ? min : max)}{note}, outside [0, {Classes})");
     }
 
+    /// <summary>Adds the arg-max classes of logits (N, K, H, W) against labels (N, H, W); logits at another size than the
+    /// labels are an error (resize them to the original size first).</summary>
+    public void AddLogits(Tensor logits, Tensor labels)
+    {
+        if (logits.Dim != 4 || logits.Size(1) != Classes)
+            throw new ArgumentException($"segmentation confusion: logits {logits.Describe()} must be (N, {Classes}, H, W)");
+        using var scope = TensorScope.Begin();
+        Add(logits.ArgMax(1), labels);
+    }
+
     public void Add(SegmentationConfusion other)
     {
         if (other.Classes != Classes) throw new ArgumentException($"confusion matrices of {Classes} and {other.Classes} classes cannot be added");

@@ -16,6 +16,21 @@ public sealed record SegmentationScores(long[] AreaIntersect, long[] AreaUnion, 
     public double MeanDice => NanMean(Dice);
     public double PixelAccuracy => AreaLabel.Sum() is var total and > 0 ? (double)AreaIntersect.Sum() / total : double.NaN;
 
+    /// <summary>The per-class table `osprey val` prints: class, IoU and accuracy in percent, labelled pixels; "nan" for
+    /// classes left out of the means; then the summary line.</summary>
+    public IEnumerable<string> Table(IReadOnlyList<string> classNames)
+    {
+        if (classNames.Count != AreaLabel.Length)
+            throw new ArgumentException($"{classNames.Count} class names for {AreaLabel.Length} classes");
+        int width = Math.Max(5, classNames.Max(n => n.Length));
+        static string Percent(double v) => double.IsNaN(v) ? "nan" : (100 * v).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+        yield return $"{"class".PadRight(width)}  {"IoU",7}  {"Acc",7}  {"pixels",12}";
+        var (iou, accuracy) = (Iou, Accuracy);
+        for (int c = 0; c < classNames.Count; c++)
+            yield return $"{classNames[c].PadRight(width)}  {Percent(iou[c]),7}  {Percent(accuracy[c]),7}  {AreaLabel[c],12}";
+        yield return $"mIoU {Percent(MeanIou)}  mAcc {Percent(MeanAccuracy)}  aAcc {Percent(PixelAccuracy)}";
+    }
+
     public static SegmentationScores FromConfusion(SegmentationConfusion confusion)
     {
         int k = confusion.Classes;

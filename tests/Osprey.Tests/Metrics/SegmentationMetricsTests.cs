@@ -75,3 +75,21 @@ public class SegmentationMetricsTests
         Assert.Contains("use ArgMax(1)", Assert.Throws<ArgumentException>(() => confusion.Add(Tensor.Zeros([1]), Tensor.Zeros([1], DType.Int64))).Message);
     }
 }
+
+public class SegmentationScoresTableTests
+{
+    [Fact]
+    public void TableListsEveryClassAndTheMeans()
+    {
+        using var scope = TensorScope.Begin();
+        var confusion = new SegmentationConfusion(3);
+        var logits = Tensor.From(new float[] { 5, 0, 0, 5, 0, 5, 5, 0, 0, 0, 0, 0 }, 1, 3, 2, 2); // argmax: 0, 1, 1, 0
+        confusion.AddLogits(logits, Tensor.From(new long[] { 0, 1, 0, 255 }, 1, 2, 2));
+        var lines = confusion.Scores().Table(["sky", "road", "car"]).ToArray();
+        Assert.Equal(5, lines.Length);
+        Assert.Equal("sky      50.00    50.00             2", lines[1]);
+        Assert.Equal("road     50.00   100.00             1", lines[2]);
+        Assert.Equal("car        nan      nan             0", lines[3]);
+        Assert.Equal("mIoU 50.00  mAcc 75.00  aAcc 66.67", lines[4]);
+    }
+}
