@@ -12,7 +12,7 @@ public sealed class MaskLabels
     public const int Invalid = -1;
 
     readonly int[] table;
-    readonly bool identity;
+    readonly bool identity, fitsByte;
 
     public int Classes { get; }
     public int IgnoreIndex { get; }
@@ -24,6 +24,7 @@ public sealed class MaskLabels
             throw new ArgumentException($"ignore index {ignoreIndex} is one of the {classes} class ids; use a value outside [0, {classes})");
         (this.table, Classes, IgnoreIndex) = (table, classes, ignoreIndex);
         identity = Enumerable.Range(0, table.Length).All(v => table[v] == Invalid || table[v] == v);
+        fitsByte = table.All(id => id <= 255);
     }
 
     /// <summary>Stored value = class id; values in [0, classes) and the ignore value are valid (PASCAL VOC, generic folders).</summary>
@@ -70,7 +71,6 @@ public sealed class MaskLabels
                 throw new InvalidDataException(
                     $"mask {maskPath} (image {imagePath}) has value {v} in {counts[v]} pixels: the dataset has {Classes} classes " +
                     $"(ids 0..{Classes - 1}){(IgnoreIndex >= 0 ? $" and ignore value {IgnoreIndex}" : "")}");
-        bool fitsByte = table.All(id => id <= 255);
         if (identity && (fitsByte || stored.DType == DType.Int64))
             return scope.Keep(fitsByte ? stored.To(DType.UInt8) : stored.Clone());
         var lookup = Tensor.From(table.Select(id => (long)Math.Max(id, 0)).ToArray(), table.Length);

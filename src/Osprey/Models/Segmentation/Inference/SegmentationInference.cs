@@ -35,7 +35,7 @@ public static class SegmentationInference
         long rows = Math.Max(h - crop.Height + stride.Height - 1, 0) / stride.Height + 1;
         long cols = Math.Max(w - crop.Width + stride.Width - 1, 0) / stride.Width + 1;
         Tensor? sum = null;
-        var count = new float[h * w];
+        var count = Tensor.Zeros([1, 1, h, w]);
         for (long r = 0; r < rows; r++)
             for (long c = 0; c < cols; c++)
             {
@@ -46,10 +46,9 @@ public static class SegmentationInference
                 var part = AtInputSize(logits, window);
                 sum ??= cropScope.Keep(Tensor.Zeros([n, part.Size(1), h, w], part.DType));
                 sum.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1).AddInPlace(part);
-                for (long y = y1; y < y2; y++)
-                    for (long x = x1; x < x2; x++) count[y * w + x]++;
+                count.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1).AddInPlace(1.0);
             }
-        return scope.Keep(sum! / Tensor.From(count, 1, 1, h, w).To(sum!.DType));
+        return scope.Keep(sum! / count.To(sum!.DType));
     }
 
     /// <summary>
