@@ -113,10 +113,11 @@ public class SegmentationTransformTests
         var interior = Interior(blocks.Mask!, 2);
         Assert.True((blurred.Image[0].Eq(blocks.Image[0]) | interior.LogicalNot()).All().Item<bool>());
         Assert.True(blurred.Image[0].Ne(blocks.Image[0]).Any().Item<bool>()); // edges are smoothed
-        // OpenCV's sigma for a 5-tap window is 1.1: the centre tap weighs exp(0) / sum.
-        var impulse = new Sample(Tensor.Zeros([1, 9, 9]).IndexPut([0, 4, 4], 1000.0));
-        double sigma = 1.1, sum = Enumerable.Range(-2, 5).Sum(i => Math.Exp(-i * i / (2 * sigma * sigma)));
-        Assert.Equal(1000 / (sum * sum), RandomGaussianBlur.Blur(impulse, 5).Image[0, 4, 4].Item<float>(), 3);
+        // OpenCV's 5-tap kernel is [1 4 6 4 1] / 16: an impulse keeps (6/16)^2 at its centre, (1/16)^2 at the corners.
+        var impulse = RandomGaussianBlur.Blur(new Sample(Tensor.Zeros([1, 9, 9]).IndexPut([0, 4, 4], 1024.0)), 5).Image;
+        Assert.Equal(144f, impulse[0, 4, 4].Item<float>(), 3);
+        Assert.Equal(4f, impulse[0, 2, 2].Item<float>(), 3);
+        Assert.Equal(0f, impulse[0, 1, 4].Item<float>());
     }
 
     [Fact]
@@ -189,5 +190,17 @@ public class SegmentationPipelineTests
             Assert.Equal(96L * 500 - 96 * 96, targets[0].Eq(255).Sum().Item<long>() - samples[0].Mask!.Eq(255).Sum().Item<long>());
         }
         Assert.Equal(before, Tensor.LiveCount);
+    }
+}
+
+public class GaussianBlurParityTests
+{
+    [Fact]
+    public void BlurMatchesOpenCvGaussianBlur5x5()
+    {
+        using var scope = TensorScope.Begin();
+        var f = Fixture.Load("segmentation_transforms");   // tools/reference/segmentation_transforms_reference.py
+        var blurred = RandomGaussianBlur.Blur(new Sample(f["blur_input"]), 5);
+        Expect.Close(f["blur_5x5"], blurred.Image, 1e-6, 1e-6, "cv2.GaussianBlur(image, (5, 5), 0)");
     }
 }

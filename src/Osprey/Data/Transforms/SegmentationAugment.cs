@@ -52,8 +52,9 @@ public sealed class RandomRotation(double maxDegrees = 10, double[]? fill = null
 
 /// <summary>
 /// With probability <paramref name="p"/>, a Gaussian blur of the image (the mask is untouched) with a
-/// <paramref name="kernel"/> x kernel window and OpenCV's sigma for that size (0.3 ((k - 1) / 2 - 1) + 0.8), borders
-/// reflected without repeating the edge (OpenCV's default): the PSPNet authors' RandomGaussianBlur(radius 5).
+/// <paramref name="kernel"/> x kernel window, as OpenCV's GaussianBlur(image, (k, k), 0) computes it (the PSPNet
+/// authors' RandomGaussianBlur, radius 5): OpenCV's fixed binomial taps for k = 3, 5, 7 ([1 4 6 4 1] / 16 for 5),
+/// otherwise sampled with sigma = 0.3 ((k - 1) / 2 - 1) + 0.8; borders reflected without repeating the edge.
 /// </summary>
 public sealed class RandomGaussianBlur(int kernel = 5, double p = 0.5) : ITransform
 {
@@ -63,8 +64,7 @@ public sealed class RandomGaussianBlur(int kernel = 5, double p = 0.5) : ITransf
     {
         if (kernel < 3 || kernel % 2 == 0) throw new ArgumentException($"Gaussian blur kernel {kernel} must be odd and at least 3");
         using var scope = TensorScope.Begin();
-        double sigma = 0.3 * ((kernel - 1) * 0.5 - 1) + 0.8;
-        var taps = Enumerable.Range(0, kernel).Select(i => Math.Exp(-Math.Pow(i - kernel / 2, 2) / (2 * sigma * sigma))).ToArray();
+        var taps = Taps(kernel);
         double total = taps.Sum();
         long c = sample.Image.Size(0);
         var row = Tensor.From(taps.Select(t => (float)(t / total)).ToArray(), 1, 1, 1, kernel).Expand(c, 1, 1, kernel).Contiguous();
@@ -76,6 +76,19 @@ public sealed class RandomGaussianBlur(int kernel = 5, double p = 0.5) : ITransf
         x = Functional.Conv2d(x, column, null, [1, 1], [0, 0], [1, 1], c).Squeeze(0);
         if (!dtype.IsFloatingPoint()) x = x.Round().Clamp(0, dtype == DType.UInt8 ? 255 : 65535).To(dtype);
         return sample with { Image = scope.Keep(x) };
+    }
+
+    /// <summary>OpenCV's getGaussianKernel(k, 0): its small_gaussian_tab for k &lt;= 7, else exp(-(i - k/2)^2 / 2 sigma^2).</summary>
+    static double[] Taps(int kernel)
+    {
+        switch (kernel)
+        {
+            case 3: return [1, 2, 1];
+            case 5: return [1, 4, 6, 4, 1];
+            case 7: return [1, 3.5, 7, 9, 7, 3.5, 1];  // 0.03125, 0.109375, 0.21875, 0.28125, ... times 32
+        }
+        double sigma = 0.3 * ((kernel - 1) * 0.5 - 1) + 0.8;
+        return Enumerable.Range(0, kernel).Select(i => Math.Exp(-Math.Pow(i - kernel / 2, 2) / (2 * sigma * sigma))).ToArray();
     }
 }
 
