@@ -193,7 +193,7 @@ public class SegmentationPipelineTests
     }
 }
 
-public class GaussianBlurParityTests
+public class OpenCvParityTests
 {
     [Fact]
     public void BlurMatchesOpenCvGaussianBlur5x5()
