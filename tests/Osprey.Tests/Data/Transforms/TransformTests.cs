@@ -2,7 +2,9 @@ using Osprey.Data;
 using Osprey.Data.Images;
 using Osprey.Data.Transforms;
 
-namespace Osprey.Tests.Data;
+using Osprey.Tests.Data;
+
+namespace Osprey.Tests.Data.Transforms;
 
 public class TransformTests
 {

@@ -1,7 +1,9 @@
 using System.IO.Compression;
 using Osprey.Data.Datasets;
 
-namespace Osprey.Tests.Data;
+using Osprey.Tests.Data;
+
+namespace Osprey.Tests.Data.Datasets;
 
 public class FashionMnistTests
 {

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Osprey.Tests.Data;
+using Osprey.Tests.Training;
 
-namespace Osprey.Tests.Training;
+namespace Osprey.Cli.Tests.Commands;
 
 /// <summary>The osprey command's exit codes and messages (the CLI built in the same configuration as these tests).</summary>
 public class CliTests

@@ -1,7 +1,9 @@
 using Osprey.Data.Datasets;
 using Osprey.Data.Images;
 
-namespace Osprey.Tests.Data;
+using Osprey.Tests.Data;
+
+namespace Osprey.Tests.Data.Datasets;
 
 public class ImageFolderDatasetTests
 {

@@ -1,6 +1,8 @@
 using Osprey.Data.Images;
 
-namespace Osprey.Tests.Data;
+using Osprey.Tests.Data;
+
+namespace Osprey.Tests.Data.Images;
 
 public class ImageCodecTests
 {
