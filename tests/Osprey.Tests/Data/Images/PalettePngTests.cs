@@ -1,6 +1,6 @@
 using Osprey.Data.Images;
 
-namespace Osprey.Tests.Data;
+namespace Osprey.Tests.Data.Images;
 
 public class PalettePngTests
 {

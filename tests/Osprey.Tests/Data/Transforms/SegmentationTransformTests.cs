@@ -2,7 +2,7 @@ using Osprey.Data;
 using Osprey.Data.Transforms;
 using Osprey.Torch.NN;
 
-namespace Osprey.Tests.Data;
+namespace Osprey.Tests.Data.Transforms;
 
 /// <summary>Property tests: the PSPNet-paper augmentations move image and mask together.</summary>
 public class SegmentationTransformTests
