@@ -168,7 +168,7 @@ public class SegmentationTransformTests
 public class SegmentationPipelineTests
 {
     [Fact]
-    public void TrainPipelineGivesNormalizedCropsAndPaddedInt64TargetsWithoutLeaks()
+    public void TrainPipelineGivesNormalizedCropsTheCollateAndLossTakeWithoutLeaks()
     {
         var voc = Osprey.Data.Datasets.Segmentation.VocSegmentation.Open(
             Osprey.Tests.Data.Datasets.Segmentation.SegmentationFiles.LabelmeVoc, split: null);
@@ -184,10 +184,11 @@ public class SegmentationPipelineTests
                 var ids = s.Mask!.Long();
                 Assert.True((ids.Le(20) | ids.Eq(255)).All().Item<bool>());
             }
-            var targets = MaskBatch.Stack([samples[0].Mask!, voc.Get(2).Mask!.Narrow(0, 0, 50)]);
-            Assert.Equal([2L, 96, 500], targets.Shape);
-            Assert.Equal(DType.Int64, targets.DType);
-            Assert.Equal(96L * 500 - 96 * 96, targets[0].Eq(255).Sum().Item<long>() - samples[0].Mask!.Eq(255).Sum().Item<long>());
+            using var batch = PadCollate.Instance.Collate(0, [0, 1, 2], samples);
+            Assert.Equal([3L, 96, 96], batch.Masks!.Shape);
+            Assert.Equal([3L, 3, 96, 96], batch.Images.Shape);
+            var loss = new Osprey.Models.Segmentation.Losses.SegmentationCrossEntropy().Compute(Tensor.Zeros([3, 21, 96, 96]), batch.Masks);
+            Assert.Equal(Math.Log(21), loss.Item<float>(), 4);   // uniform logits: log(classes) over the labelled pixels
         }
         Assert.Equal(before, Tensor.LiveCount);
     }
