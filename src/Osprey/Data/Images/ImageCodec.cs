@@ -96,9 +96,9 @@ public static class ImageCodec
                 : CodecNative.osc_jpeg_decode(p, (nuint)data.Length, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize);
         }
         if (status == CodecNative.TooManyPixels)
-            throw new ImageDecodeException(source, codec,
+            throw new ImageDecodeException(source, codec, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"the header declares {info.Width} x {info.Height} = {(long)info.Width * info.Height:N0} pixels, over the limit of " +
-                $"{limit:N0} (ImageCodec.MaxImagePixels; PIL's MAX_IMAGE_PIXELS) that guards against decompression bombs");
+                $"{limit:N0} (ImageCodec.MaxImagePixels; PIL's MAX_IMAGE_PIXELS) that guards against decompression bombs"));
         if (status != CodecNative.Ok) throw new ImageDecodeException(source, codec, CodecNative.Message(err));
         try
         {
