@@ -262,8 +262,8 @@ def big_corpus():
     # Depth: 100,000 nested lists built top-down.
     add("nested_top_down.pt", torch_zip([("data.pkl", nested_top_down(100_000))]), "torch", "nest deeper than 1000 levels", 256)
 
-    # Decompression: an 800 MB string deflated into data.pkl (0.78 MB).
-    text_size = 800 << 20
+    # Decompression: a 400 MB string deflated into data.pkl (0.4 MB).
+    text_size = 400 << 20
     header = PROTO2 + b"X" + struct.pack("<I", text_size)
     packer, crc = zlib.compressobj(9, zlib.DEFLATED, -15), zlib.crc32(header)
     parts = [packer.compress(header)]
@@ -276,17 +276,17 @@ def big_corpus():
     parts.append(packer.flush())
     add("deflated_string_bomb.pt", raw_zip([("archive/data.pkl", 8, crc, len(header) + text_size + 1, b"".join(parts))]),
         "torch", "over the 268435456-byte limit", 256)
-    # Overlap bomb: 20 storage records that all point at one deflated stream of 100 MB of zeros.
-    stream, zcrc = zeros_deflated(100 << 20)
-    entries = [(f"w{k}", tensor(str(k), 25 << 20, 0, (25 << 20,), (1,))) for k in range(20)]
-    members = [(f"archive/data/{k}", 8, zcrc, 100 << 20, stream) for k in range(20)]
+    # Overlap bomb: 20 storage records that all point at one deflated stream of 50 MB of zeros.
+    stream, zcrc = zeros_deflated(50 << 20)
+    entries = [(f"w{k}", tensor(str(k), 50 << 18, 0, (50 << 18,), (1,))) for k in range(20)]
+    members = [(f"archive/data/{k}", 8, zcrc, 50 << 20, stream) for k in range(20)]
     pkl = state_dict(entries)
     add("overlap_bomb.pt", _overlap(pkl, members), "torch", "overlap", 256)
-    # Storage bomb: one storage record of 600 MB of zeros, deflated to ~0.6 MB, declared as such by the pickle.
-    stream, zcrc = zeros_deflated(600 << 20)
-    pkl = state_dict([("w", tensor("0", 150 << 20, 0, (150 << 20,), (1,)))])
+    # Storage bomb: one storage record of 400 MB of zeros, deflated to ~0.4 MB, declared as such by the pickle.
+    stream, zcrc = zeros_deflated(400 << 20)
+    pkl = state_dict([("w", tensor("0", 100 << 20, 0, (100 << 20,), (1,)))])
     add("storage_bomb.pt", raw_zip([("archive/data.pkl", 0, zlib.crc32(pkl), len(pkl), pkl),
-                                    ("archive/data/0", 8, zcrc, 600 << 20, stream)]), "torch", "MaxInflatedBytes", 256)
+                                    ("archive/data/0", 8, zcrc, 400 << 20, stream)]), "torch", "MaxInflatedBytes", 256)
     # A plain pickle of 20 MB: refused on its magic number before any of it is unpickled.
     add("plain_pickle_big.pkl", pickle.dumps(list(range(2_000_000)), protocol=2), "torch", "wrong magic number", 128)
     return items
