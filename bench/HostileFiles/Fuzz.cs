@@ -13,6 +13,8 @@ namespace HostileFiles;
 /// </summary>
 static class Fuzz
 {
+    const int StartupSeconds = 300;
+
     public static int Supervise(FuzzOptions options)
     {
         var counts = new Dictionary<string, int> { ["decoded"] = 0, ["refused"] = 0, ["unexpected"] = 0, ["crashed"] = 0, ["hung"] = 0, ["over-budget"] = 0 };
@@ -27,7 +29,13 @@ static class Fuzz
             bool finished = false;
             while (true)
             {
-                var line = ReadLine(worker, TimeSpan.FromSeconds(options.TimeoutSeconds));
+                // Before its first case a worker is starting (libtorch, JIT): on a loaded machine that takes a while.
+                var line = ReadLine(worker, TimeSpan.FromSeconds(current < 0 ? StartupSeconds : options.TimeoutSeconds));
+                if (line is null && current < 0)
+                {
+                    worker.Kill(entireProcessTree: true);
+                    throw new TimeoutException($"the fuzz worker did not start within {StartupSeconds} s");
+                }
                 if (line is null)  // silent past the timeout: the case is hung
                 {
                     worker.Kill(entireProcessTree: true);

@@ -11,7 +11,8 @@ namespace Osprey.Torch.Serialization;
 /// </summary>
 public static class SafeTensors
 {
-    const long MaxHeaderBytes = 100 << 20;
+    // A JSON header costs several times its size once parsed: 16 MB is room for ~100,000 tensors.
+    const long MaxHeaderBytes = 16 << 20;
 
     static readonly Dictionary<string, DType> DTypes = new()
     {
@@ -52,29 +53,36 @@ public static class SafeTensors
         if (bytes.Length < 8) throw new FormatException("file shorter than its 8-byte header length");
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
         if (headerLength < 2 || headerLength > MaxHeaderBytes || 8 + headerLength > bytes.Length)
-            throw new FormatException($"header length {headerLength} does not fit a {bytes.Length}-byte file");
-        var header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength)) as JsonObject
-                     ?? throw new FormatException("the header is not a JSON object");
+            throw new FormatException($"header length {headerLength} does not fit a {bytes.Length}-byte file (and at most {MaxHeaderBytes})");
+        // JsonDocument, not JsonNode: its parsed form is compact, and arrays are measured without materializing them.
+        using var document = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength), new JsonDocumentOptions { MaxDepth = 8 });
+        var header = document.RootElement;
+        if (header.ValueKind != JsonValueKind.Object) throw new FormatException("the header is not a JSON object");
         var data = bytes.AsMemory(8 + (int)headerLength);
         var metadata = new Dictionary<string, string>();
         var layout = new List<(string Name, DType DType, long[] Shape, long Begin, long End)>();
-        foreach (var (name, node) in header)
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in header.EnumerateObject())
         {
+            var (name, node) = (property.Name, property.Value);
+            if (!names.Add(name)) throw new FormatException($"the header names '{name}' twice");
             if (name == "__metadata__")
             {
-                if (node is not JsonObject meta) throw new FormatException($"'__metadata__' is {Kind(node)}, expected an object of strings");
-                foreach (var (k, v) in meta)
-                    metadata[k] = v is JsonValue value && value.TryGetValue<string>(out var text)
-                        ? text : throw new FormatException($"metadata '{k}' is {Kind(v)}, expected a string");
+                if (node.ValueKind != JsonValueKind.Object) throw new FormatException($"'__metadata__' is {Kind(node)}, expected an object of strings");
+                foreach (var item in node.EnumerateObject())
+                    metadata[item.Name] = item.Value.ValueKind == JsonValueKind.String
+                        ? item.Value.GetString()! : throw new FormatException($"metadata '{item.Name}' is {Kind(item.Value)}, expected a string");
                 continue;
             }
-            if (node is not JsonObject entry) throw new FormatException($"tensor '{name}' is {Kind(node)}, expected an object with dtype, shape and data_offsets");
-            var dtypeName = entry["dtype"] is JsonValue d && d.TryGetValue<string>(out var dn)
-                ? dn : throw new FormatException($"tensor '{name}': field 'dtype' is {Kind(entry["dtype"])}, expected a string such as \"F32\"");
+            if (node.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"tensor '{name}' is {Kind(node)}, expected an object with dtype, shape and data_offsets");
+            var dtypeField = Field(node, "dtype");
+            var dtypeName = dtypeField is { ValueKind: JsonValueKind.String } d
+                ? d.GetString()! : throw new FormatException($"tensor '{name}': field 'dtype' is {Kind(dtypeField)}, expected a string such as \"F32\"");
             if (!DTypes.TryGetValue(dtypeName, out var dtype))
                 throw new FormatException($"tensor '{name}': unsupported dtype {dtypeName}");
-            var shape = Integers(entry["shape"], name, "shape", count: null);
-            var offsets = Integers(entry["data_offsets"], name, "data_offsets", count: 2);
+            var shape = Integers(Field(node, "shape"), name, "shape", count: null);
+            var offsets = Integers(Field(node, "data_offsets"), name, "data_offsets", count: 2);
             if (offsets[1] < offsets[0] || offsets[1] > data.Length)
                 throw new FormatException($"tensor '{name}': field 'data_offsets' [{offsets[0]}, {offsets[1]}] is outside the {data.Length} bytes of data");
             long expected;
@@ -101,23 +109,30 @@ public static class SafeTensors
         return (tensors, metadata);
     }
 
-    static long[] Integers(JsonNode? node, string tensor, string field, int? count)
+    static JsonElement? Field(JsonElement entry, string name) => entry.TryGetProperty(name, out var value) ? value : null;
+
+    /// <summary>Dimensions (at most 64) or offsets: non-negative integers.</summary>
+    static long[] Integers(JsonElement? node, string tensor, string field, int? count)
     {
-        if (node is not JsonArray array || (count is { } n && array.Count != n))
-            throw new FormatException($"tensor '{tensor}': field '{field}' is {Kind(node)}, expected {(count is { } c ? $"{c} integers" : "an array of integers")}");
-        var values = new long[array.Count];
-        for (int i = 0; i < values.Length; i++)
-            values[i] = array[i] is JsonValue v && v.TryGetValue<long>(out var x) && x >= 0
-                ? x : throw new FormatException($"tensor '{tensor}': field '{field}' item {i} is {Kind(array[i])}, expected a non-negative integer");
+        if (node is not { ValueKind: JsonValueKind.Array } array || (count is { } n && array.GetArrayLength() != n) || array.GetArrayLength() > 64)
+            throw new FormatException($"tensor '{tensor}': field '{field}' is {Kind(node)}, expected {(count is { } c ? $"{c} integers" : "an array of at most 64 integers")}");
+        var values = new long[array.GetArrayLength()];
+        int i = 0;
+        foreach (var v in array.EnumerateArray())
+        {
+            values[i] = v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var x) && x >= 0
+                ? x : throw new FormatException($"tensor '{tensor}': field '{field}' item {i} is {Kind(v)}, expected a non-negative integer");
+            i++;
+        }
         return values;
     }
 
-    static string Kind(JsonNode? node) => node switch
+    static string Kind(JsonElement? node) => node switch
     {
-        null => "null or missing",
-        JsonObject => "an object",
-        JsonArray a => $"an array of {a.Count}",
-        _ => node.ToJsonString().Length <= 40 ? node.ToJsonString() : "a value",
+        null or { ValueKind: JsonValueKind.Null } => "null or missing",
+        { ValueKind: JsonValueKind.Object } => "an object",
+        { ValueKind: JsonValueKind.Array } a => $"an array of {a.GetArrayLength()}",
+        { } v => v.GetRawText().Length <= 40 ? v.GetRawText() : "a value",
     };
 
     /// <summary>Writes tensors (contiguous copies) and metadata atomically: temp file, then rename.</summary>

@@ -50,6 +50,7 @@ internal static class TorchLegacyReader
         if (Next(NoPersistentIds) is PickleDict sysInfo && sysInfo.TryGetValue("little_endian", out var little) && little is false)
             throw new TorchException($"{path}: written on a big-endian machine; the legacy format from such machines is not supported");
 
+        long declared = 0;
         object? PersistentLoad(object? pid)
         {
             if (pid is object?[] { Length: 4 } module && module[0] is "module")
@@ -63,8 +64,11 @@ internal static class TorchLegacyReader
             if (!storages.TryGetValue(key, out var storage))
             {
                 storage = new TorchStorage(key, dtype, numel);
-                if (StorageData.ByteCount(storage) > file.Length)
-                    throw new InvalidDataException($"storage '{key}' of {numel} x {dtype.Name()} is larger than the whole file");
+                // The storages follow the pickles in the file: together they cannot be larger than it.
+                declared += StorageData.ByteCount(storage);
+                if (declared > file.Length)
+                    throw new InvalidDataException($"storage '{key}' of {numel} x {dtype.Name()} takes the storages declared so far to {declared} bytes, " +
+                                                   $"more than the whole {file.Length}-byte file");
                 storages[key] = storage;
                 storage.Data = StorageData.Allocate(storage);
             }

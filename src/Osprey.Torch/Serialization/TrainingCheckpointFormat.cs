@@ -106,6 +106,9 @@ public static class TrainingCheckpointFormat
         }
     }
 
+    /// <summary>Longest JSON metadata value parsed (4 M characters: an optimizer's groups for ~500,000 parameters).</summary>
+    const int MaxJsonChars = 4 << 20;
+
     static long Number(string path, Dictionary<string, string> metadata, string key)
     {
         if (!metadata.TryGetValue(key, out var text))
@@ -118,6 +121,8 @@ public static class TrainingCheckpointFormat
     static JsonObject? Json(string path, Dictionary<string, string> metadata, string key)
     {
         if (!metadata.TryGetValue(key, out var text)) return null;
+        if (text.Length > MaxJsonChars)
+            throw new TorchException($"{path}: metadata '{key}' is {text.Length} characters of JSON, over the {MaxJsonChars} this reader parses");
         try
         {
             return JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not a JSON object");
