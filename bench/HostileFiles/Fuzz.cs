@@ -102,10 +102,7 @@ static class Fuzz
         {
             for (int i = options.From; i < options.Cases; i++)
             {
-                var (name, bytes, reader) = seeds[i % seeds.Count];
-                var random = new Random(options.Seed * 1_000_003 + i);
-                var mutated = Mutator.Mutate(bytes, random, repairChecksums: random.Next(2) == 0,
-                                             isZip: bytes is [0x50, 0x4b, ..], isPng: bytes is [0x89, 0x50, ..]);
+                var (name, reader, mutated) = Case(seeds, options.Seed, i);
                 var path = Path.Combine(dir, $"case{i}{Path.GetExtension(name)}");
                 File.WriteAllBytes(path, mutated);
                 Console.WriteLine($"begin\t{i}");
@@ -133,6 +130,24 @@ static class Fuzz
         {
             Directory.Delete(dir, recursive: true);
         }
+        return 0;
+    }
+
+    static (string Name, string Reader, byte[] Bytes) Case(List<(string Name, byte[] Bytes, string Reader)> seeds, int seed, int i)
+    {
+        var (name, bytes, reader) = seeds[i % seeds.Count];
+        var random = new Random(seed * 1_000_003 + i);
+        var mutated = Mutator.Mutate(bytes, random, repairChecksums: random.Next(2) == 0,
+                                     isZip: bytes is [0x50, 0x4b, ..], isPng: bytes is [0x89, 0x50, ..]);
+        return (name, reader, mutated);
+    }
+
+    /// <summary>Writes case <paramref name="i"/> to <paramref name="path"/> (to replay it alone: probe READER PATH).</summary>
+    public static int WriteCase(string kind, int seed, int i, string path)
+    {
+        var (name, reader, bytes) = Case(Seeds(kind), seed, i);
+        File.WriteAllBytes(path, bytes);
+        Console.WriteLine($"case {i}: {name} mutated, {bytes.Length} bytes -> {path}; reader {reader}");
         return 0;
     }
 

@@ -30,9 +30,15 @@ int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixe
     osc_set_error(err, err_size, "TurboJPEG could not allocate its state: %s", tjGetErrorStr2(NULL));
     return OSC_ERROR;
   }
-  int width, height, subsampling, colorspace;
+  /* Initialized: for a tables-only (abbreviated) stream TurboJPEG returns success without setting them. */
+  int width = 0, height = 0, subsampling = -1, colorspace = -1;
   if (tjDecompressHeader3(handle, data, (unsigned long)size, &width, &height, &subsampling, &colorspace) != 0) {
     set_tj_error(err, err_size, handle, "cannot read the JPEG header");
+    tjDestroy(handle);
+    return OSC_ERROR;
+  }
+  if (width <= 0 || height <= 0) {
+    osc_set_error(err, err_size, "the JPEG header declares no image (%d x %d; a tables-only stream?)", width, height);
     tjDestroy(handle);
     return OSC_ERROR;
   }

@@ -125,6 +125,23 @@ def jpeg_declaring(width, height):
     raise RuntimeError("no SOF marker")
 
 
+def jpeg_tables_only():
+    """An abbreviated JPEG: quantization and Huffman tables, no frame (TurboJPEG's header call "succeeds" on it)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (8, 8), 128).save(buffer, "JPEG")
+    data, out, i = buffer.getvalue(), bytearray(b"\xff\xd8"), 2
+    while i < len(data):
+        marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+        if marker in (0xDB, 0xC4):
+            out += data[i:i + 2 + length]
+        if marker == 0xDA:
+            break
+        i += 2 + length
+    return bytes(out + b"\xff\xd9")
+
+
 def png_declaring(width, height, bit_depth, color_type, rows):
     """A PNG whose IHDR declares width x height, with compressed (zero) data for only `rows` rows."""
     channels = {0: 1, 2: 3, 4: 2, 6: 4}[color_type]
@@ -205,6 +222,7 @@ def small_corpus():
     # Image headers declaring huge images (the data is a few rows): refused from the header, nothing allocated.
     add("jpeg_30000x30000.jpg", jpeg_declaring(30000, 30000), "image", "30000 x 30000 = 900,000,000 pixels, over the limit of 89,478,485")
     add("png16_20000x20000_header.png", png_declaring(20000, 20000, 16, 0, 4), "image", "20000 x 20000 = 400,000,000 pixels")
+    add("jpeg_tables_only.jpg", jpeg_tables_only(), "image", "declares no image")  # found by bench/fuzz.sh
     add("png_1x100000000.png", png_declaring(1, 100_000_000, 8, 0, 16), "image", "over the limit of 89,478,485")
     return items
 
