@@ -29,9 +29,10 @@ internal sealed class ZipDirectory
         long length = file.Length;
         var (count, directoryOffset, directorySize, endOffset) = FindEnd(file, length);
         if (count > MaxEntries) throw new InvalidDataException($"the zip directory lists {count} members (limit {MaxEntries})");
-        if (directoryOffset < 0 || directorySize < 0 || directoryOffset + directorySize > endOffset)
+        if (directoryOffset < 0 || directorySize < 0 || directoryOffset > endOffset - directorySize)
             throw new InvalidDataException($"the zip central directory (offset {directoryOffset}, {directorySize} bytes) lies outside the file");
-        var directory = ReadAt(file, directoryOffset, checked((int)directorySize));
+        if (directorySize > Array.MaxLength) throw new InvalidDataException($"the zip central directory is {directorySize} bytes (over 2 GB)");
+        var directory = ReadAt(file, directoryOffset, (int)directorySize);
         var zip = new ZipDirectory();
         int at = 0;
         for (long k = 0; k < count; k++)
@@ -60,7 +61,7 @@ internal sealed class ZipDirectory
             if (i >= 20 && BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i - 20)) == Zip64LocatorSignature)
             {
                 long zip64Offset = (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(i - 20 + 8));
-                if (zip64Offset < 0 || zip64Offset + 56 > endOffset) throw new InvalidDataException("the zip64 end record lies outside the file");
+                if (zip64Offset < 0 || zip64Offset > endOffset - 56) throw new InvalidDataException("the zip64 end record lies outside the file");
                 var z = ReadAt(file, zip64Offset, 56);
                 if (BinaryPrimitives.ReadUInt32LittleEndian(z) != Zip64EndSignature) throw new InvalidDataException("bad zip64 end record signature");
                 count = Checked(BinaryPrimitives.ReadUInt64LittleEndian(z.AsSpan(32)), "zip64 member count");
@@ -124,7 +125,7 @@ internal sealed class ZipDirectory
         {
             if (entry.HeaderOffset < previousEnd)
                 throw new InvalidDataException($"zip members '{previous}' and '{entry.Name}' overlap (refused: overlapping members can make a small file inflate without bound)");
-            if (entry.HeaderOffset + 30 > directoryOffset)
+            if (entry.HeaderOffset > directoryOffset - 30)
                 throw new InvalidDataException($"zip member '{entry.Name}' starts at {entry.HeaderOffset}, past the start of the directory");
             var local = ReadAt(file, entry.HeaderOffset, 30);
             if (BinaryPrimitives.ReadUInt32LittleEndian(local) != LocalSignature)
@@ -153,7 +154,7 @@ internal sealed class ZipDirectory
 
     static byte[] ReadAt(Stream file, long offset, int count)
     {
-        if (offset < 0 || offset + count > file.Length) throw new InvalidDataException($"zip structure at {offset} lies outside the file");
+        if (offset < 0 || offset > file.Length - count) throw new InvalidDataException($"zip structure at {offset} lies outside the file");
         var bytes = new byte[count];
         file.Position = offset;
         file.ReadExactly(bytes);
