@@ -189,6 +189,11 @@ def small_corpus():
             encrypted[at + 8] |= 1
         at += 4
     add("encrypted_member.pt", encrypted, "torch", "is encrypted")
+    # A zip64 end record whose directory offset + size overflow 64 bits (found by bench/fuzz.sh).
+    zip64 = bytearray(archive)
+    end64 = bytes(zip64).rfind(b"PK\x06\x06")
+    zip64[end64 + 40:end64 + 56] = struct.pack("<QQ", 0x7766554433221100, 0x6F6F6F6F6F6F6F6F)
+    add("zip64_directory_overflow.pt", zip64, "torch", "lies outside the file")
 
     # Tensor metadata: a negative size after a zero one; an element count overflowing 64 bits.
     add("view_negative_after_zero.pt", torch_zip([("data.pkl", state_dict([("w", tensor("0", 2, 0, (0, -5), (1, 1)))])),
