@@ -116,9 +116,10 @@ static class Fuzz
                 }
                 catch (Exception e)
                 {
-                    outcome = Readers.IsRefusal(e) ? "refused" : "unexpected";
-                    if (outcome == "unexpected") detail = $"{name}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
-                    if (!e.Message.Contains(path)) { outcome = "unexpected"; detail = $"{name}: message does not name the file: {e.Message.ReplaceLineEndings(" ")}"; }
+                    bool named = e.Message.Contains(path);
+                    outcome = Readers.IsRefusal(e) && named ? "refused" : "unexpected";
+                    if (outcome == "unexpected")
+                        detail = $"{name}: {e.GetType().Name}{(named ? "" : " (message does not name the file)")}: {e.Message.ReplaceLineEndings(" ")}";
                 }
                 double growth = Math.Max(0, Memory.PeakBytes - before) / 1048576.0;
                 Console.WriteLine(FormattableString.Invariant($"end\t{i}\t{outcome}\t{growth:F1}\t{detail}"));
