@@ -13,7 +13,7 @@ public sealed partial class Tensor
     static readonly Op powScalar = new("aten::pow", "Tensor_Scalar"), powTensor = new("aten::pow", "Tensor_Tensor");
     static readonly Op neg = new("aten::neg"), abs = new("aten::abs"), exp = new("aten::exp"), log = new("aten::log");
     static readonly Op sqrt = new("aten::sqrt"), rsqrt = new("aten::rsqrt"), sigmoid = new("aten::sigmoid");
-    static readonly Op tanh = new("aten::tanh"), sin = new("aten::sin"), cos = new("aten::cos");
+    static readonly Op tanh = new("aten::tanh"), sin = new("aten::sin"), cos = new("aten::cos"), atan = new("aten::atan");
     static readonly Op floor = new("aten::floor"), ceil = new("aten::ceil"), round = new("aten::round");
     static readonly Op sign = new("aten::sign"), reciprocal = new("aten::reciprocal"), square = new("aten::square");
     static readonly Op log2 = new("aten::log2"), log1p = new("aten::log1p"), erf = new("aten::erf");
@@ -56,6 +56,7 @@ public sealed partial class Tensor
     public Tensor Tanh() => tanh.Tensor(this);
     public Tensor Sin() => sin.Tensor(this);
     public Tensor Cos() => cos.Tensor(this);
+    public Tensor Atan() => atan.Tensor(this);
     public Tensor Erf() => erf.Tensor(this);
     public Tensor Floor() => floor.Tensor(this);
     public Tensor Ceil() => ceil.Tensor(this);

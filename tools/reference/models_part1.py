@@ -1,6 +1,6 @@
 """Reference PyTorch models for model zoo part 1, written from the papers with Osprey's state-dict names.
 
-SE-ResNet (seed 004), UNet valid and padded (seed 002), PSPNet-R50 (seed 000), and torchvision's resnet18/50.
+SE-ResNet (the SENet paper), UNet valid and padded (the UNet paper), PSPNet-R50 (the PSPNet paper), and torchvision's resnet18/50.
 For each: weights, a fixed input and the outputs in eval and train mode (BN batch statistics), saved as
 <out>/<name>.safetensors. Also torchvision state dicts as torch.save .pth files for the import test.
 

@@ -1,7 +1,7 @@
 """Reference PyTorch YOLO11 models (plain Detect, Detect_SEAM, Detect_MultiSEAM) with ultralytics' state-dict names.
 
 Written from the ultralytics module definitions (Conv, Bottleneck, C2f, C3k, C3k2, SPPF, Attention, PSABlock, C2PSA,
-DFL, Detect) and seed 003 (Residual, SEAM, DcovN, MultiSEAM, Detect_SEAM, Detect_MultiSEAM); the model is built from
+DFL, Detect) and YOLO-FaceV2 (Residual, SEAM, DcovN, MultiSEAM, Detect_SEAM, Detect_MultiSEAM); the model is built from
 Osprey's shipped YAML files by a parse_model that binds arguments and channels as ultralytics does.
 
 For yolo11n and yolo11n-multiseam: random weights (BN statistics too), an input of 2x3x256x256, the eval-mode

@@ -29,7 +29,7 @@ public sealed class ConsoleProgress : ITrainerCallback
 
     public void OnBatchEnd(Trainer t, BatchProgress p)
     {
-        string text = $"epoch {p.Epoch + 1}/{p.Epochs}  batch {p.Batch}/{p.Batches}  loss {p.MeanLoss:F4}  " +
+        string text = $"epoch {p.Epoch + 1}/{p.Epochs}  batch {p.Batch}/{p.Batches}  {Terms(p.MeanTerms)}  " +
                       $"{p.ImagesPerSecond:F0} img/s  lr {p.Lr:G3}  elapsed {Time(p.EpochElapsed)}  ETA {Time(p.Eta)}";
         if (live)
         {
@@ -55,7 +55,7 @@ public sealed class ConsoleProgress : ITrainerCallback
     public void OnEpochEnd(Trainer t, EpochSummary s)
     {
         var metrics = string.Join("  ", s.Metrics.Select(m => $"{m.Key} {Format(m.Value)}"));
-        var line = $"epoch {s.Epoch}/{s.Epochs}  train_loss {s.TrainLoss:F4}  val_loss {Format(s.ValLoss)}  {metrics}  lr {s.Lr:G3}  " +
+        var line = $"epoch {s.Epoch}/{s.Epochs}  train {Terms(s.TrainTerms)}  val {Terms(s.ValTerms)}  {metrics}  lr {s.Lr:G3}  " +
                    $"{s.ImagesPerSecond:F0} img/s  {Time(s.Duration)}{(s.IsBest ? "  best" : "")}";
         if (!live)
         {
@@ -66,6 +66,8 @@ public sealed class ConsoleProgress : ITrainerCallback
         // Written as is (Spectre would hard-wrap it at the terminal width); the best epoch in green.
         Console.WriteLine(s.IsBest ? "\u001b[32m" + line + "\u001b[0m" : line);
     }
+
+    static string Terms(IReadOnlyDictionary<string, double> terms) => string.Join("  ", terms.Select(t => $"{t.Key} {Format(t.Value)}"));
 
     // Carriage return and "erase line" written raw: Spectre would read the escape sequence's bracket as markup.
     static void ClearLine() => Console.Write("\r\u001b[2K");

@@ -16,6 +16,9 @@ public static class NativeDiagnostics
 
     public static int ExportCount => NativeMethods.Exports.Length;
 
+    /// <summary>The shim's exports the binding uses (native/osprey_native.h declares the same).</summary>
+    public static IReadOnlyList<string> Exports => NativeMethods.Exports;
+
     /// <summary>The shared libraries mapped into this process whose file name matches <paramref name="pattern"/>.</summary>
     public static IReadOnlyList<string> LoadedLibraries(string pattern)
     {

@@ -8,30 +8,35 @@ namespace Osprey.Data;
 /// </summary>
 public sealed class Batch : IDisposable
 {
-    /// <summary>(N, C, H, W) float images.</summary>
-    public Tensor Images { get; }
+    /// <summary>The model input: (N, C, H, W) float images, their padding mask, sizes and original sizes.</summary>
+    public ImageBatch Input { get; }
+    /// <summary>(N, C, H, W) float images (<see cref="ImageBatch.Images"/> of <see cref="Input"/>).</summary>
+    public Tensor Images => Input.Images;
     /// <summary>(N) int64 class labels (-1 where a sample has none).</summary>
     public Tensor Labels { get; }
-    /// <summary>(N, H, W) masks when every sample has one, else null.</summary>
+    /// <summary>(N, H, W) masks when every sample has one, else null; padding is <see cref="Sample.IgnoreIndex"/>.</summary>
     public Tensor? Masks { get; }
-    /// <summary>Per-sample (Ni, 4) boxes and (Ni) box labels when every sample has boxes, else null.</summary>
+    /// <summary>Per-sample (Ni, 4) boxes and (Ni) box labels when every sample has boxes, else null: counts differ per image.</summary>
     public IReadOnlyList<Tensor>? Boxes { get; }
     public IReadOnlyList<Tensor>? BoxLabels { get; }
     /// <summary>The dataset indices of the samples, in batch order.</summary>
     public IReadOnlyList<int> Indices { get; }
+    /// <summary>Where each sample came from (file path or "dataset[index]"), in batch order.</summary>
+    public IReadOnlyList<string?> Sources { get; }
     /// <summary>Position of this batch in its epoch (0-based).</summary>
     public int Number { get; }
 
     public int Count => Indices.Count;
 
-    internal Batch(int number, int[] indices, Tensor images, Tensor labels, Tensor? masks, Tensor[]? boxes, Tensor[]? boxLabels)
+    public Batch(int number, int[] indices, string?[] sources, ImageBatch input, Tensor labels, Tensor? masks, Tensor[]? boxes, Tensor[]? boxLabels)
     {
-        (Number, Indices, Images, Labels, Masks, Boxes, BoxLabels) = (number, indices, images, labels, masks, boxes, boxLabels);
+        (Number, Indices, Sources, Input, Labels, Masks, Boxes, BoxLabels) = (number, indices, sources, input, labels, masks, boxes, boxLabels);
     }
 
     internal IEnumerable<Tensor> Tensors()
     {
-        yield return Images;
+        yield return Input.Images;
+        yield return Input.Mask;
         yield return Labels;
         if (Masks != null) yield return Masks;
         foreach (var t in Boxes ?? []) yield return t;

@@ -5,7 +5,8 @@ namespace Osprey.Data;
 
 /// <summary>
 /// Batches a dataset: shuffles per epoch from (seed, epoch), applies the transform with a generator derived from
-/// (seed, epoch, sample index), and collates into a <see cref="Batch"/>. With workers, whole batches are assembled on
+/// (seed, epoch, sample index) — the same generator an <see cref="IRandomizedDataset"/> gets first — and collates into a
+/// <see cref="Batch"/> with the given <see cref="ICollate"/> (stacking by default). With workers, whole batches are assembled on
 /// worker threads with at most <see cref="LoaderOptions.Prefetch"/> batches built ahead; the order and the content of
 /// every batch depend only on the seed, never on the worker count or thread timing.
 /// Each batch's tensors are made inside the building thread's scopes and handed to the consumer, who disposes the batch.
@@ -14,14 +15,15 @@ public sealed class DataLoader
 {
     readonly IDataset<Sample> dataset;
     readonly ITransform? transform;
+    readonly ICollate collate;
 
     public LoaderOptions Options { get; }
 
-    public DataLoader(IDataset<Sample> dataset, ITransform? transform, LoaderOptions options)
+    public DataLoader(IDataset<Sample> dataset, ITransform? transform, LoaderOptions options, ICollate? collate = null)
     {
         options.Validate();
         if (dataset.Count == 0) throw new ArgumentException("the dataset is empty", nameof(dataset));
-        (this.dataset, this.transform, Options) = (dataset, transform, options);
+        (this.dataset, this.transform, Options, this.collate) = (dataset, transform, options, collate ?? StackCollate.Instance);
     }
 
     /// <summary>Batches per epoch (the last partial batch counts unless DropLast).</summary>
@@ -68,8 +70,10 @@ public sealed class DataLoader
     Sample Prepare(int index, int epoch)
     {
         using var scope = TensorScope.Begin();
-        var sample = dataset.Get(index);
-        if (transform != null) sample = transform.Apply(sample, SeedMix.Generator(Options.Seed, epoch, index));
+        var context = new SampleContext(index, epoch, SeedMix.Generator(Options.Seed, epoch, index));
+        var sample = dataset is IRandomizedDataset randomized ? randomized.Get(context) : dataset.Get(index);
+        if (sample.OriginalSize is null) sample = sample with { OriginalSize = (sample.Height, sample.Width) };
+        if (transform != null) sample = transform.Apply(sample, context.Random);
         foreach (var t in sample.Tensors()) scope.Keep(t);
         return sample;
     }
@@ -78,7 +82,7 @@ public sealed class DataLoader
     {
         using var scope = TensorScope.Begin();
         var samples = indices.Select(i => Prepare(i, epoch)).ToArray();
-        var batch = Collate.Samples(number, indices, samples);
+        var batch = collate.Collate(number, indices, samples);
         // The batch, not any scope, owns its tensors: the consumer may be on another thread or in another scope.
         foreach (var t in batch.Tensors()) scope.Keep(t).DetachFromScope();
         return batch;

@@ -5,10 +5,21 @@ namespace Osprey.Data;
 /// <summary>
 /// Images of different sizes in one tensor (DETR's NestedTensor): <see cref="Images"/> (N, C, H, W) with every
 /// image at the top-left, zero-padded to the largest height and width, and <see cref="Mask"/> (N, H, W), bool,
-/// true on padding. <see cref="Sizes"/> keeps each image's own (height, width).
+/// true on padding. <see cref="Sizes"/> keeps each image's own (height, width) in the batch, <see cref="OriginalSizes"/>
+/// each image's size as decoded, before any resize (what predictions are scaled back to; the batch size when not given).
+/// This is every model's input (see <c>IImageModel</c>).
 /// </summary>
 public sealed record ImageBatch(Tensor Images, Tensor Mask, IReadOnlyList<(long Height, long Width)> Sizes) : IDisposable
 {
+    readonly IReadOnlyList<(long Height, long Width)>? originalSizes;
+
+    public IReadOnlyList<(long Height, long Width)> OriginalSizes
+    {
+        get => originalSizes ?? Sizes;
+        init => originalSizes = value.Count == Sizes.Count ? value
+            : throw new ArgumentException($"ImageBatch: {value.Count} original sizes for {Sizes.Count} images");
+    }
+
     /// <summary>Pads CHW images (same channel count and dtype) into one batch; the caller owns the result.</summary>
     public static ImageBatch FromImages(IReadOnlyList<Tensor> images)
     {

@@ -1,53 +1,11 @@
-using Osprey.Data;
 using Osprey.Models.Backbones;
-using Osprey.Models.Detection;
 using Osprey.Models.Detection.Detr;
 using Osprey.Models.Detection.Yolo;
 using Osprey.Models.Layers;
 using Osprey.Models.Segmentation;
-using Osprey.Torch;
 using Osprey.Torch.NN;
 
 namespace Osprey.Models;
-
-public enum ModelTask { Classify, Segment, Detect }
-
-/// <summary>
-/// What a caller may choose when building a registered model; null keeps the model's default. <see cref="Width"/>
-/// and <see cref="SmallStem"/> apply to the ResNet family only (base channels; 3x3 stride-1 stem without max-pool).
-/// </summary>
-public sealed record ModelArgs(long? NumClasses = null, long? InChannels = null, long? Width = null, bool? SmallStem = null);
-
-/// <summary>
-/// A registered model: its name, task, defaults, and how to build it. <see cref="SmallImageSize"/> is the
-/// smallest convenient input side (for quick checks and tests); <see cref="DefaultImageSize"/> the usual one.
-/// </summary>
-public sealed record ModelEntry(string Name, ModelTask Task, string Description, long DefaultClasses, long DefaultInChannels,
-                                long DefaultImageSize, long SmallImageSize, Func<ModelArgs, Module> Build)
-{
-    /// <summary>Runs the model's forward on an image batch; the caller disposes the output.</summary>
-    public static IModelOutput Forward(Module model, Tensor input) => model switch
-    {
-        Module<Tensor, Tensor> m => new TensorOutput(m.Call(input)),
-        Module<Tensor, SegmentationOutput> m => m.Call(input),
-        Module<Tensor, DetectionOutput> m => m.Call(input),
-        Module<ImageBatch, DetrOutput> m => ForwardUnpadded(m, input),
-        _ => throw new ArgumentException($"{model.TypeName} has no image-batch forward"),
-    };
-
-    static DetrOutput ForwardUnpadded(Module<ImageBatch, DetrOutput> model, Tensor input)
-    {
-        using var batch = ImageBatch.FromTensor(input);
-        return model.Call(batch);
-    }
-}
-
-/// <summary>A plain tensor output (classifier logits) as an <see cref="IModelOutput"/>.</summary>
-public sealed record TensorOutput(Tensor Value) : IModelOutput
-{
-    public IEnumerable<Tensor> Tensors() => [Value];
-    public void Dispose() => Value.Dispose();
-}
 
 /// <summary>Every model Osprey builds by name (the CLI's --model and `osprey info`).</summary>
 public static class ModelRegistry
@@ -60,7 +18,7 @@ public static class ModelRegistry
         entries.FirstOrDefault(e => e.Name == name)
         ?? throw new ArgumentException($"unknown model '{name}'; registered: {string.Join(", ", entries.Select(e => e.Name))}");
 
-    public static Module Create(string name, ModelArgs? args = null) => Get(name).Build(args ?? new ModelArgs());
+    public static Module Create(string name, ModelArgs? args = null) => Get(name).Build(args);
 
     static List<ModelEntry> Create()
     {
@@ -71,20 +29,20 @@ public static class ModelRegistry
             list.Add(ResNetEntry($"seresnet{depth}", depth, ResidualAttention.Se(), $"SE-ResNet-{depth} (SE r=16 in every block)"));
         }
         list.Add(new ModelEntry("unet", ModelTask.Segment, "UNet with padded convolutions and BatchNorm (output = input size)",
-            2, 3, 256, 64, Plain("unet", a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 }))));
+            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })));
         list.Add(new ModelEntry("unet-valid", ModelTask.Segment, "the original UNet: valid convolutions, 572 -> 388",
-            2, 1, 572, 188, Plain("unet-valid", a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false }))));
+            2, 1, 572, 188, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })));
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
-                150, 3, 473, 65, Plain($"pspnet-r{depth}", a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 }))));
+                150, 3, 473, 65, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
         list.Add(new ModelEntry("detr-r50", ModelTask.Detect, "DETR with a ResNet-50 (frozen BN), 6+6 transformer layers, 100 queries",
-            91, 3, 800, 64, Plain("detr-r50", a => a.InChannels is { } c && c != 3
+            91, 3, 800, 64, a => a.InChannels is { } c && c != 3
                 ? throw new ArgumentException($"detr-r50 takes RGB images (3 channels), got {c}")
-                : new Detr(new DetrOptions { NumClasses = a.NumClasses ?? 91 }))));
+                : new Detr(new DetrOptions { NumClasses = a.NumClasses ?? 91 })));
         foreach (var (file, suffix, head, smallest) in YoloVariants)
             foreach (var scale in new[] { "n", "s", "m", "l", "x" })
                 list.Add(new ModelEntry($"yolo11{scale}{suffix}", ModelTask.Detect, $"YOLO11{scale} with the {head} head ({file})",
-                    80, 3, 640, smallest, Plain($"yolo11{scale}{suffix}", a => YoloModel.FromResource(file, $"yolo11{scale}{suffix}", scale, a.NumClasses, a.InChannels ?? 3))));
+                    80, 3, 640, smallest, a => YoloModel.FromResource(file, $"yolo11{scale}{suffix}", scale, a.NumClasses, a.InChannels ?? 3)));
         return list;
     }
 
@@ -100,12 +58,17 @@ public static class ModelRegistry
         new(name, ModelTask.Classify, description, 1000, 3, 224, 64, a => new ResNet(new ResNetOptions
         {
             Depth = depth, NumClasses = a.NumClasses ?? 1000, InChannels = a.InChannels ?? 3, Attention = attention,
-            Width = a.Width ?? 64, SmallStem = a.SmallStem ?? false,
-        }));
+            Width = a.Integer("width") ?? 64, SmallStem = a.Boolean("small_stem") ?? SmallStemFor(a),
+        }))
+        { Options = ResNetOptionsDeclared };
 
-    /// <summary>A builder for a model without the ResNet-only choices: asking for them is an error, not silently ignored.</summary>
-    static Func<ModelArgs, Module> Plain(string name, Func<ModelArgs, Module> build) => a =>
-        a.Width is null && a.SmallStem is null
-            ? build(a)
-            : throw new ArgumentException($"model '{name}' has no width or small-stem option (those are for the resnet/seresnet models)");
+    // The 7x7 stride-2 stem and max-pool leave too little of an image of 64 pixels or less.
+    static bool SmallStemFor(ModelArgs a) => a.ImageSize is <= 64;
+
+    static ModelOption[] ResNetOptionsDeclared =>
+    [
+        new("width", ModelOptionType.Integer, "base channels (64 in the paper)"),
+        new("small_stem", ModelOptionType.Boolean, "3x3 stride-1 stem without max-pool (default: on for inputs of 64 px or less)",
+            a => a.ImageSize is null ? null : SmallStemFor(a) ? "true" : "false"),
+    ];
 }

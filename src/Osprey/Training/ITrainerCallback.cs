@@ -13,13 +13,16 @@ public interface ITrainerCallback
     void OnTrainEnd(Trainer trainer) { }
 }
 
-/// <summary>Where a run is after one training step. <see cref="Epoch"/> is 0-based, <see cref="Batch"/> 1-based.</summary>
-public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double MeanLoss, double Lr,
-                                   double ImagesPerSecond, TimeSpan EpochElapsed, TimeSpan Eta);
+/// <summary>Where a run is after one training step. <see cref="Epoch"/> is 0-based, <see cref="Batch"/> 1-based.
+/// <see cref="Loss"/> is this step's total; <see cref="MeanTerms"/> each loss term's mean over the epoch so far.</summary>
+public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, IReadOnlyDictionary<string, double> MeanTerms,
+                                   double Lr, double ImagesPerSecond, TimeSpan EpochElapsed, TimeSpan Eta);
 
-/// <summary>One finished epoch: losses, the task's metrics (names as in results.csv), whether it is the best so far.</summary>
-public sealed record EpochSummary(int Epoch, int Epochs, double TrainLoss, double ValLoss, IReadOnlyDictionary<string, double> Metrics,
-                                  double Fitness, bool IsBest, double Lr, double ImagesPerSecond, TimeSpan Duration);
+/// <summary>One finished epoch: each loss term's mean over the training and the validation batches, the task's metrics
+/// (names as in results.csv), whether it is the best so far.</summary>
+public sealed record EpochSummary(int Epoch, int Epochs, IReadOnlyDictionary<string, double> TrainTerms, IReadOnlyDictionary<string, double> ValTerms,
+                                  IReadOnlyDictionary<string, double> Metrics, double Fitness, bool IsBest, double Lr, double ImagesPerSecond,
+                                  TimeSpan Duration);
 
 /// <summary>The loss stopped being finite; the run's last good checkpoint (if any) is left as it was.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);

@@ -1,38 +1,66 @@
 using Osprey.Data;
 using Osprey.Data.Transforms;
 using Osprey.Models;
-using Osprey.Torch;
+using Osprey.Torch.NN;
 
 namespace Osprey.Training;
 
 /// <summary>
-/// The task-specific parts of training, so that classification, segmentation and detection share one
-/// <see cref="Trainer"/>: where the data comes from, how a model output and a batch become a loss, and how validation
-/// outputs become metrics.
+/// Everything task-specific, so that classification, segmentation and detection share one <see cref="Trainer"/> and one
+/// <c>val</c> / <c>predict</c>: where the data comes from and how it is collated, how a model is bound to its criterion
+/// and evaluator, the optimizer's parameter groups and schedule, validation of a trained model and prediction on image
+/// files. Tasks are found by name in the <see cref="TaskRegistry"/>; most derive from <see cref="TrainingTask{TOutput}"/>.
 /// </summary>
 public interface ITrainingTask
 {
-    /// <summary>The folder under the project (classify, segment, detect).</summary>
+    /// <summary>The task's name and its folder under the project (classify, segment, detect).</summary>
     string Name { get; }
+
+    /// <summary>The registry's models this task trains.</summary>
+    ModelTask Models { get; }
+
+    /// <summary>The loss terms every batch reports, in order (results.csv: train/NAME and val/NAME).</summary>
+    IReadOnlyList<string> LossNames { get; }
+
+    /// <summary>The metric columns of results.csv, in the order <see cref="IEvaluation.Values"/> gives them.</summary>
+    IReadOnlyList<string> MetricNames { get; }
 
     /// <summary>Opens the training and validation data the options name (errors name the missing or bad thing).</summary>
     TaskData LoadData(TrainOptions options);
 
-    /// <summary>The scalar training loss of one batch.</summary>
-    Tensor Loss(IModelOutput output, Batch batch, TrainOptions options);
+    /// <summary>How batches are collated (stacked unless the task pads).</summary>
+    ICollate Collate => StackCollate.Instance;
 
-    /// <summary>A fresh accumulator for one validation pass.</summary>
-    IEvaluator CreateEvaluator(TaskData data, TrainOptions options);
+    /// <summary>Checks that <paramref name="model"/> fits the task and binds it to the task's criterion (built from the
+    /// model's head description, not from the whole model) and evaluator.</summary>
+    ITaskModel Bind(Module model, TaskData data, TrainOptions options);
 
-    /// <summary>The metric columns of results.csv, in the order <see cref="IEvaluator.Values"/> gives them.</summary>
-    IReadOnlyList<string> MetricNames { get; }
+    /// <summary>The optimizer over the task's parameter groups and how each batch steps it (by default: decayed
+    /// weights and undecayed norms/biases, warmup then the options' schedule, every batch a step).</summary>
+    IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => ScheduledSteps.Create(model, options, plan);
+
+    /// <summary>Evaluates a trained model on a dataset's validation split (the data it was trained on unless given).</summary>
+    ValidationReport Validate(TrainedModel trained, ValidationRequest request);
+
+    /// <summary>Runs a trained model on image files.</summary>
+    IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request);
 }
 
-/// <summary>Accumulates validation batches into metrics.</summary>
-public interface IEvaluator
+/// <summary>A model bound to its task's criterion: what the trainer runs per batch.</summary>
+public interface ITaskModel
 {
-    /// <summary>Adds one batch's outputs (and its loss, computed by the caller).</summary>
-    void Add(IModelOutput output, Batch batch);
+    /// <summary>Forward and criterion on a training batch (tensors in the caller's scope).</summary>
+    LossTerms Loss(Batch batch);
+
+    /// <summary>A fresh accumulator for one validation pass.</summary>
+    IEvaluation StartEvaluation();
+}
+
+/// <summary>One validation pass: each batch's forward, loss and metrics.</summary>
+public interface IEvaluation
+{
+    /// <summary>Runs the model on the batch, adds it to the metrics and returns its loss (caller's scope).</summary>
+    LossTerms Add(Batch batch);
 
     /// <summary>The values of <see cref="ITrainingTask.MetricNames"/>.</summary>
     IReadOnlyList<double> Values();

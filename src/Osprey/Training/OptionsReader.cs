@@ -8,13 +8,14 @@ namespace Osprey.Training;
 
 /// <summary>
 /// Reads <see cref="TrainOptions"/> from a YAML mapping of scalars and <c>key=value</c> overrides, and writes them back
-/// (args.yaml). Every value is parsed for its option's type; an unknown key or a value of the wrong type is an
-/// <see cref="OptionsException"/> naming the key (and where it came from).
+/// (args.yaml). Every value is parsed for its option's type; a value of the wrong type is an <see cref="OptionsException"/>
+/// naming the key (and where it came from). A key that is no training option is a model option
+/// (<see cref="TrainOptions.ModelOptions"/>): <see cref="TrainOptions.Validate"/> checks it against the model's declared ones.
 /// </summary>
 public static class OptionsReader
 {
     static readonly PropertyInfo[] Properties = typeof(TrainOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .Where(p => p.CanWrite).ToArray();
+        .Where(p => p.CanWrite && p.Name != nameof(TrainOptions.ModelOptions)).ToArray();
     static readonly Dictionary<string, PropertyInfo> ByKey = Properties.ToDictionary(p => KeyOf(p.Name), StringComparer.Ordinal);
 
     /// <summary>The option keys, in declaration order.</summary>
@@ -24,21 +25,40 @@ public static class OptionsReader
     public static TrainOptions Read(string? yamlPath = null, IEnumerable<string>? overrides = null, TrainOptions? start = null)
     {
         var options = start ?? new TrainOptions();
-        if (yamlPath != null) options = Apply(options, ReadYaml(yamlPath), yamlPath);
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);   // where each key was last set
+        if (yamlPath != null)
+        {
+            var values = ReadYaml(yamlPath);
+            options = Apply(options, values, yamlPath);
+            foreach (var key in values.Keys) sources[key] = yamlPath;
+        }
         foreach (var item in overrides ?? [])
         {
             int eq = item.IndexOf('=');
             if (eq <= 0) throw new OptionsException(item, $"override '{item}': expected key=value");
             options = Set(options, item[..eq].Trim(), item[(eq + 1)..].Trim(), "--set");
+            sources[item[..eq].Trim()] = "--set";
         }
-        return options.Validate();
+        try
+        {
+            return options.Validate();
+        }
+        catch (OptionsException e) when (sources.TryGetValue(e.Key, out var source) && !e.Message.StartsWith(source, StringComparison.Ordinal))
+        {
+            throw new OptionsException(e.Key, $"{source}: {e.Message}");
+        }
     }
 
-    /// <summary>Sets one option from its text form (YAML scalar syntax: null or ~ for null).</summary>
+    /// <summary>Sets one option from its text form (YAML scalar syntax: null or ~ for null); a key that is no training
+    /// option is kept as a model option (null removes it).</summary>
     public static TrainOptions Set(TrainOptions options, string key, string? value, string source)
     {
         if (!ByKey.TryGetValue(key, out var property))
-            throw new OptionsException(key, $"{source}: unknown option '{key}'; known options: {string.Join(", ", Keys)}");
+        {
+            if (key.Length == 0 || !key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+                throw new OptionsException(key, $"{source}: unknown option '{key}'; known options: {string.Join(", ", Keys)}");
+            return options with { ModelOptions = options.ModelOptions.With(key, value is "null" or "~" or "" ? null : value) };
+        }
         var copy = options with { };
         property.SetValue(copy, Parse(property.PropertyType, key, value, source));
         return copy;
@@ -52,7 +72,9 @@ public static class OptionsReader
 
     /// <summary>Every option as key -> text (invariant culture; null as null), in declaration order.</summary>
     public static List<KeyValuePair<string, string?>> ToPairs(TrainOptions options) =>
-        Properties.Select(p => new KeyValuePair<string, string?>(KeyOf(p.Name), Format(p.GetValue(options)))).ToList();
+        Properties.Select(p => new KeyValuePair<string, string?>(KeyOf(p.Name), Format(p.GetValue(options))))
+            .Concat(options.ModelOptions.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)))
+            .ToList();
 
     /// <summary>args.yaml: one "key: value" line per option.</summary>
     public static string ToYaml(TrainOptions options)
@@ -65,6 +87,8 @@ public static class OptionsReader
             var shown = value is null ? "null" : p.PropertyType == typeof(string) ? Quote(value) : value;
             text.Append(KeyOf(p.Name)).Append(": ").Append(shown).Append('\n');
         }
+        foreach (var (key, value) in options.ModelOptions)
+            text.Append(key).Append(": ").Append(value).Append('\n');
         return text.ToString();
     }
 

@@ -8,27 +8,30 @@ namespace Osprey.Training;
 /// What a checkpoint must carry besides tensors so that <c>val</c>, <c>predict</c> and <c>--resume</c> can rebuild the
 /// model and prepare images from the checkpoint alone: task, model name and build arguments, class names, input side,
 /// normalization, the resolved options, the best fitness so far and the EMA's update count. Stored as the JSON
-/// options object of a <see cref="Osprey.Torch.Serialization.TrainingCheckpoint"/>.
+/// options object of a <see cref="Osprey.Torch.Serialization.TrainingCheckpoint"/>. <see cref="ModelOptions"/> are the
+/// model family's build options as resolved for the run (a ResNet's width and small stem).
 /// </summary>
-public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Classes, long InChannels, int ImageSize, long? Width,
-                             bool? SmallStem, float[] Mean, float[] Std, TrainOptions Options)
+public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Classes, long InChannels, int ImageSize,
+                             IReadOnlyDictionary<string, string> ModelOptions, float[] Mean, float[] Std, TrainOptions Options)
 {
     public double BestFitness { get; init; } = double.NegativeInfinity;
     public long EmaUpdates { get; init; }
     public bool HasEma { get; init; }
+    /// <summary>Seconds spent in finished epochs (training and validation), across resumes: results.csv's time column.</summary>
+    public double TrainSeconds { get; init; }
 
-    /// <summary>The model arguments of a run: classes and channels from the data; for ResNets the width and the small stem
-    /// (automatic for inputs of 64 pixels or less, where the 7x7 stride-2 stem and max-pool would leave too little).</summary>
+    /// <summary>The model arguments of a run: classes and channels from the data, the model options as the model's
+    /// entry resolves them for the input size (the ResNet small stem is automatic for inputs of 64 pixels or less).</summary>
     public static RunInfo For(TrainOptions o, TaskData data)
     {
-        var entry = ModelRegistry.Get(o.Model);
-        bool isResNet = entry.Task == ModelTask.Classify;
-        bool? smallStem = o.SmallStem ?? (isResNet ? data.ImageSize <= 64 : null);
-        return new RunInfo(o.Task, o.Model, data.Classes, data.InChannels, data.ImageSize, o.Width, smallStem, data.Mean, data.Std, o);
+        var args = new ModelArgs(data.Classes.Count, data.InChannels, data.ImageSize, o.ModelOptions);
+        var resolved = ModelRegistry.Get(o.Model).Resolve(args);
+        return new RunInfo(o.Task, o.Model, data.Classes, data.InChannels, data.ImageSize, resolved, data.Mean, data.Std, o);
     }
 
-    public Module BuildModel() =>
-        ModelRegistry.Create(Model, new ModelArgs(Classes.Count, InChannels, Width, SmallStem));
+    public ModelArgs Args => new(Classes.Count, InChannels, ImageSize, ModelOptions);
+
+    public Module BuildModel() => ModelRegistry.Create(Model, Args);
 
     public JsonObject ToJson()
     {
@@ -41,13 +44,13 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
             ["classes"] = new JsonArray(Classes.Select(c => (JsonNode)c).ToArray()),
             ["in_channels"] = InChannels,
             ["imgsz"] = ImageSize,
-            ["width"] = Width,
-            ["small_stem"] = SmallStem,
+            ["model_options"] = new JsonObject(ModelOptions.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["mean"] = new JsonArray(Mean.Select(m => (JsonNode)m).ToArray()),
             ["std"] = new JsonArray(Std.Select(m => (JsonNode)m).ToArray()),
             ["best_fitness"] = double.IsFinite(BestFitness) ? BestFitness : null,
             ["ema_updates"] = EmaUpdates,
             ["has_ema"] = HasEma,
+            ["train_seconds"] = TrainSeconds,
             ["args"] = args,
         };
     }
@@ -63,19 +66,31 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
             return new RunInfo(
                 Str(json, "task"), Str(json, "model"),
                 (json["classes"] as JsonArray ?? throw new FormatException("no 'classes'")).Select(n => n!.GetValue<string>()).ToArray(),
-                json["in_channels"]!.GetValue<long>(), json["imgsz"]!.GetValue<int>(),
-                json["width"]?.GetValue<long>(), json["small_stem"]?.GetValue<bool>(),
+                json["in_channels"]!.GetValue<long>(), json["imgsz"]!.GetValue<int>(), ModelOptionsOf(json),
                 Floats(json, "mean"), Floats(json, "std"), options)
             {
                 BestFitness = json["best_fitness"]?.GetValue<double>() ?? double.NegativeInfinity,
                 EmaUpdates = json["ema_updates"]?.GetValue<long>() ?? 0,
                 HasEma = json["has_ema"]?.GetValue<bool>() ?? false,
+                TrainSeconds = json["train_seconds"]?.GetValue<double>() ?? 0,
             };
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException or System.Text.Json.JsonException)
         {
             throw new InvalidDataException($"{source}: bad run information in the checkpoint: {e.Message}", e);
         }
+    }
+
+    // Checkpoints written before model options were generic carry a ResNet's "width" and "small_stem" at the top level.
+    static Dictionary<string, string> ModelOptionsOf(JsonObject json)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (json["model_options"] is JsonObject saved)
+            foreach (var (k, v) in saved) options[k] = v?.GetValue<string>() ?? throw new FormatException($"model option '{k}' is null");
+        else
+            foreach (var key in new[] { "width", "small_stem" })
+                if (json[key] is { } legacy) options[key] = legacy.ToJsonString();
+        return options;
     }
 
     static string Str(JsonObject json, string key) => json[key]?.GetValue<string>() ?? throw new FormatException($"no '{key}'");

@@ -1,3 +1,5 @@
+using Osprey.Models;
+
 namespace Osprey.Training;
 
 public enum OptimizerKind { Sgd, AdamW }
@@ -14,16 +16,15 @@ public sealed record TrainOptions
 {
     public string Task { get; init; } = "classify";
     public string Model { get; init; } = "seresnet18";
-    /// <summary>classify: <c>fashion-mnist</c>, <c>mnist:&lt;dir&gt;</c>, or a folder with train/ and val/ class folders.</summary>
+    /// <summary>The task's dataset: a built-in name or a path (each task documents what it reads).</summary>
     public string Data { get; init; } = "fashion-mnist";
     public int Epochs { get; init; } = 10;
     public int Batch { get; init; } = 64;
     /// <summary>Square input side; null: the dataset's own size (28 for Fashion-MNIST), else the model's default.</summary>
     public int? Imgsz { get; init; }
-    /// <summary>ResNet base channels (64 in the paper); null keeps the model's.</summary>
-    public int? Width { get; init; }
-    /// <summary>ResNet 3x3 stride-1 stem without max-pool; null: on when imgsz &lt;= 64.</summary>
-    public bool? SmallStem { get; init; }
+    /// <summary>The model family's own build options by key (a ResNet's <c>width</c>, <c>small_stem</c>), as text:
+    /// any key that is no training option lands here and must be declared by the model (see <c>osprey info</c>).</summary>
+    public ModelOptionValues ModelOptions { get; init; } = ModelOptionValues.Empty;
     /// <summary>Use this fraction of the training set (a seeded, fixed subset), for quick runs.</summary>
     public double Fraction { get; init; } = 1.0;
 
@@ -68,13 +69,13 @@ public sealed record TrainOptions
     /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
     public TrainOptions Validate()
     {
-        Require(Task is "classify", "task", Task, "classify (segment and detect plug in later)");
+        Require(TaskRegistry.Contains(Task), "task", Task, $"one of {string.Join(", ", TaskRegistry.Names)}");
         Require(!string.IsNullOrWhiteSpace(Model), "model", Model, "a registered model name");
+        ValidateModel();
         Require(!string.IsNullOrWhiteSpace(Data), "data", Data, "a dataset name or folder");
         Require(Epochs >= 1, "epochs", Epochs, "an integer >= 1");
         Require(Batch >= 1, "batch", Batch, "an integer >= 1");
         Require(Imgsz is null or >= 8, "imgsz", Imgsz, "an integer >= 8");
-        Require(Width is null or >= 1, "width", Width, "an integer >= 1");
         Require(Fraction > 0 && Fraction <= 1, "fraction", Fraction, "a value in (0, 1]");
         Require(Lr0 is null || (double.IsFinite(Lr0.Value) && Lr0 > 0), "lr0", Lr0, "a finite value > 0");
         Require(Lrf >= 0 && Lrf <= 1, "lrf", Lrf, "a value in [0, 1]");
@@ -95,6 +96,38 @@ public sealed record TrainOptions
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
                 "name", Name, "a plain folder name");
         return this;
+    }
+
+    /// <summary>The model exists, is one the task trains, and declares every model option given (with a value of its type).</summary>
+    void ValidateModel()
+    {
+        ModelEntry entry;
+        try
+        {
+            entry = ModelRegistry.Get(Model);
+        }
+        catch (ArgumentException e)
+        {
+            throw new OptionsException("model", $"option 'model' = {Model}: {e.Message}");
+        }
+        var task = TaskRegistry.Get(Task);
+        if (entry.Task != task.Models)
+            throw new OptionsException("model", $"option 'model' = {Model} is a {entry.Task.ToString().ToLowerInvariant()} model; " +
+                                                $"the {Task} task trains {task.Models.ToString().ToLowerInvariant()} models: " +
+                                                string.Join(", ", ModelRegistry.All.Where(e => e.Task == task.Models).Select(e => e.Name)));
+        foreach (var (key, value) in ModelOptions)
+        {
+            var option = entry.Options.FirstOrDefault(o => o.Key == key)
+                ?? throw new OptionsException(key, $"unknown option '{key}': not a training option ({string.Join(", ", OptionsReader.Keys)}) " +
+                                                   $"nor an option of model {Model} ({(entry.Options.Count == 0 ? "it has none" : string.Join(", ", entry.Options.Select(o => o.Key)))})");
+            bool ok = option.Type switch
+            {
+                ModelOptionType.Integer => long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1,
+                ModelOptionType.Boolean => value is "true" or "false",
+                _ => false,
+            };
+            Require(ok, key, value, option.Type == ModelOptionType.Integer ? "an integer >= 1" : "true or false");
+        }
     }
 
     /// <summary>The learning rate the run starts from (lr0, or the optimizer's default).</summary>

@@ -5,7 +5,6 @@ using Osprey.Torch;
 using Osprey.Torch.NN;
 using Osprey.Torch.Optim;
 using Osprey.Torch.Serialization;
-using Osprey.Training.Classification;
 
 namespace Osprey.Training;
 
@@ -20,11 +19,11 @@ public sealed class Trainer : IDisposable
     public const string LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt", ArgsFile = "args.yaml", ResultsFile = "results.csv";
 
     readonly ITrainingTask task;
+    readonly ITaskModel trainModel, evalModel;
     readonly List<ITrainerCallback> callbacks;
     readonly Module model;
     readonly ModelEma? ema;
-    readonly Optimizer optimizer;
-    readonly LrScheduler scheduler;
+    readonly IStepPolicy steps;
     readonly DataLoader trainLoader;
     readonly DataLoader? valLoader;
     readonly ResultsCsv results;
@@ -37,7 +36,7 @@ public sealed class Trainer : IDisposable
     public string RunDirectory { get; }
     public Module Model => model;
     public ModelEma? Ema => ema;
-    public Optimizer Optimizer => optimizer;
+    public Optimizer Optimizer => steps.Optimizer;
     /// <summary>Epochs finished so far (the next epoch's 0-based index).</summary>
     public int EpochsDone { get; private set; }
     public double BestFitness => info.BestFitness;
@@ -46,48 +45,57 @@ public sealed class Trainer : IDisposable
     Trainer(TrainOptions options, ITrainingTask task, IEnumerable<ITrainerCallback>? callbacks, string? runDirectory)
     {
         options.Validate();
+        if (task.Name != options.Task) throw new ArgumentException($"the options name task '{options.Task}', the trainer was given '{task.Name}'");
         this.task = task;
         this.callbacks = callbacks?.ToList() ?? [];
         Data = task.LoadData(options);
-        // The options as the run resolves them (input side, stem, learning rate): what args.yaml and the checkpoints record.
-        var resolved = options with { Imgsz = Data.ImageSize, Lr0 = options.InitialLr };
-        info = RunInfo.For(resolved, Data);
-        options = Options = resolved with { SmallStem = info.SmallStem };
+        // The options as the run resolves them (input side, model options, learning rate): what args.yaml and the checkpoints record.
+        info = RunInfo.For(options with { Imgsz = Data.ImageSize, Lr0 = options.InitialLr }, Data);
+        options = Options = info.Options with { ModelOptions = new ModelOptionValues(info.ModelOptions) };
         info = info with { Options = options };
-        RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name, options.ExistOk);
 
         LibTorch.ManualSeed((ulong)options.Seed);
         model = info.BuildModel();
         try
         {
+            trainModel = evalModel = task.Bind(model, Data, options);
             if (options.Ema)
             {
                 ema = new ModelEma(model, info.BuildModel(), options.EmaDecay, options.EmaTau);
+                evalModel = task.Bind(ema.Model, Data, options);
                 info = info with { HasEma = true };
             }
             trainLoader = new DataLoader(Data.Train, Data.TrainTransform,
-                new LoaderOptions { BatchSize = options.Batch, Shuffle = true, Seed = options.Seed, Workers = options.Workers });
+                new LoaderOptions { BatchSize = options.Batch, Shuffle = true, Seed = options.Seed, Workers = options.Workers }, task.Collate);
             if (Data.Val != null)
                 valLoader = new DataLoader(Data.Val, Data.ValTransform,
-                    new LoaderOptions { BatchSize = options.Batch * 2, Shuffle = false, Seed = options.Seed, Workers = options.Workers });
-            optimizer = ParameterGroups.CreateOptimizer(model, options);
-            long perEpoch = trainLoader.BatchCount;
-            long warmup = (long)Math.Round(options.WarmupEpochs * perEpoch);
-            scheduler = new LrScheduler(optimizer, ParameterGroups.CreateSchedule(options, options.Epochs * perEpoch, Math.Min(warmup, options.Epochs * perEpoch - 1)));
-            results = new ResultsCsv(Path.Combine(RunDirectory, ResultsFile), ["epoch", "train_loss", "val_loss", .. task.MetricNames, "lr"]);
+                    new LoaderOptions { BatchSize = options.Batch * 2, Shuffle = false, Seed = options.Seed, Workers = options.Workers }, task.Collate);
+            steps = task.CreateSteps(model, options, new TrainingPlan(Data.Train.Count, trainLoader.BatchCount, options.Epochs, options.Batch));
+            // Nothing is written before the run can start: the folder is made once everything above has succeeded.
+            RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name, options.ExistOk);
+            results = new ResultsCsv(Path.Combine(RunDirectory, ResultsFile), ResultsColumns(task, steps.Optimizer.ParamGroups.Count));
         }
         catch
         {
+            steps?.Optimizer.Dispose();
             ema?.Dispose();
             model.Dispose();
             throw;
         }
     }
 
+    /// <summary>results.csv's columns, as ultralytics names them: epoch, time (seconds of training so far), train/TERM...,
+    /// the task's metrics, val/TERM..., lr/pgN for each parameter group.</summary>
+    public static string[] ResultsColumns(ITrainingTask task, int paramGroups) =>
+    [
+        "epoch", "time", .. task.LossNames.Select(n => "train/" + n), .. task.MetricNames, .. task.LossNames.Select(n => "val/" + n),
+        .. Enumerable.Range(0, paramGroups).Select(g => $"lr/pg{g}"),
+    ];
+
     /// <summary>A new run: options validated, run folder created, args.yaml written.</summary>
     public static Trainer Create(TrainOptions options, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null)
     {
-        var trainer = new Trainer(options, task ?? TaskFor(options.Task), callbacks, null);
+        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Task), callbacks, null);
         AtomicFile.Write(Path.Combine(trainer.RunDirectory, ArgsFile), s =>
         {
             using var w = new StreamWriter(s, leaveOpen: true);
@@ -108,7 +116,7 @@ public sealed class Trainer : IDisposable
         var options = workers is { } w ? saved.Options with { Workers = w } : saved.Options;
         if (checkpoint.Epoch >= options.Epochs)
             throw new InvalidOperationException($"resume: {checkpointPath} is from epoch {checkpoint.Epoch} of {options.Epochs}; the run has finished");
-        var trainer = new Trainer(options, task ?? TaskFor(options.Task), callbacks, Path.GetDirectoryName(Path.GetFullPath(checkpointPath)));
+        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Task), callbacks, Path.GetDirectoryName(Path.GetFullPath(checkpointPath)));
         try
         {
             trainer.Restore(checkpoint, saved);
@@ -121,12 +129,6 @@ public sealed class Trainer : IDisposable
         return trainer;
     }
 
-    public static ITrainingTask TaskFor(string name) => name switch
-    {
-        "classify" => new ClassificationTask(),
-        _ => throw new OptionsException("task", $"task '{name}' is not available (classify)"),
-    };
-
     void Restore(TrainingCheckpoint checkpoint, RunInfo saved)
     {
         if (!saved.Classes.SequenceEqual(info.Classes))
@@ -134,9 +136,9 @@ public sealed class Trainer : IDisposable
                                            $"the data now has [{string.Join(", ", info.Classes)}]");
         using (var scope = TensorScope.Begin())
             checkpoint.LoadModelInto(StateTensors(), strict: true);
-        checkpoint.Restore(optimizer, scheduler, restoreRng: true);
+        checkpoint.Restore(steps.Optimizer, steps.Scheduler, restoreRng: true);
         if (ema != null) ema.Updates = saved.EmaUpdates;
-        info = info with { BestFitness = saved.BestFitness };
+        info = info with { BestFitness = saved.BestFitness, TrainSeconds = saved.TrainSeconds };
         startEpoch = EpochsDone = checked((int)checkpoint.Epoch);
         results.LoadExisting(checkpoint.Epoch);
     }
@@ -166,63 +168,74 @@ public sealed class Trainer : IDisposable
         {
             foreach (var c in callbacks) c.OnEpochStart(this, epoch);
             var epochClock = Stopwatch.StartNew();
-            var (trainLoss, images) = TrainEpoch(epoch, runClock, ref stepsThisRun, epochClock);
+            var (trainTerms, images) = TrainEpoch(epoch, runClock, ref stepsThisRun, epochClock);
             double ips = images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
-            var (valLoss, metrics, fitness) = Validate(epoch);
+            var (valTerms, metrics, fitness) = Validate(epoch);
             EpochsDone = epoch + 1;
             bool isBest = !double.IsNaN(fitness) ? fitness > info.BestFitness : EpochsDone == Options.Epochs;
             if (isBest) info = info with { BestFitness = double.IsNaN(fitness) ? info.BestFitness : fitness };
-            double lr = optimizer.ParamGroups[0].Lr;
-            results.Append([EpochsDone, trainLoss, valLoss, .. metrics, lr]);
+            info = info with { TrainSeconds = info.TrainSeconds + epochClock.Elapsed.TotalSeconds };
+            var lrs = steps.Optimizer.ParamGroups.Select(g => g.Lr).ToArray();
+            results.Append([EpochsDone, Math.Round(info.TrainSeconds, 3), .. trainTerms, .. metrics, .. valTerms, .. lrs]);
             SaveCheckpoints(isBest);
-            var summary = new EpochSummary(EpochsDone, Options.Epochs, trainLoss, valLoss,
-                task.MetricNames.Zip(metrics).ToDictionary(p => p.First, p => p.Second), fitness, isBest, lr, ips, epochClock.Elapsed);
+            var summary = new EpochSummary(EpochsDone, Options.Epochs, Named(trainTerms), Named(valTerms),
+                task.MetricNames.Zip(metrics).ToDictionary(p => p.First, p => p.Second), fitness, isBest, lrs[0], ips, epochClock.Elapsed);
             foreach (var c in callbacks) c.OnEpochEnd(this, summary);
         }
         foreach (var c in callbacks) c.OnTrainEnd(this);
     }
 
-    (double MeanLoss, long Images) TrainEpoch(int epoch, Stopwatch runClock, ref long stepsThisRun, Stopwatch epochClock)
+    Dictionary<string, double> Named(double[] terms) => task.LossNames.Zip(terms).ToDictionary(p => p.First, p => p.Second);
+
+    (double[] MeanTerms, long Images) TrainEpoch(int epoch, Stopwatch runClock, ref long stepsThisRun, Stopwatch epochClock)
     {
         model.Train();
         int batches = trainLoader.BatchCount;
-        double lossSum = 0;
+        var sums = new double[task.LossNames.Count];
         long images = 0;
         int b = 0;
         foreach (var batch in trainLoader.Epoch(epoch))
             using (batch)
             {
                 foreach (var c in callbacks) c.OnBatchStart(this, epoch, b);
-                double lr = optimizer.ParamGroups[0].Lr;
-                double loss = Step(batch, epoch, b, batches);
-                lossSum += loss;
+                long iteration = (long)epoch * batches + b;
+                steps.BeforeBatch(iteration);
+                double lr = steps.Optimizer.ParamGroups[0].Lr;
+                var (loss, terms) = Step(batch, iteration, epoch, b, batches);
+                for (int t = 0; t < sums.Length; t++) sums[t] += terms[t];
                 images += batch.Count;
                 b++;
                 stepsThisRun++;
                 var elapsed = runClock.Elapsed;
                 long remaining = (long)(Options.Epochs - epoch - 1) * batches + (batches - b);
                 var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / stepsThisRun * remaining);
-                var progress = new BatchProgress(epoch, Options.Epochs, b, batches, loss, lossSum / b, lr,
+                var progress = new BatchProgress(epoch, Options.Epochs, b, batches, loss, Named(sums.Select(v => v / b).ToArray()), lr,
                                                  images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), epochClock.Elapsed, eta);
                 foreach (var c in callbacks) c.OnBatchEnd(this, progress);
             }
-        return (lossSum / Math.Max(1, b), images);
+        return (sums.Select(v => v / Math.Max(1, b)).ToArray(), images);
     }
 
-    double Step(Batch batch, int epoch, int b, int batches)
+    (double Total, double[] Terms) Step(Batch batch, long iteration, int epoch, int b, int batches)
     {
         using var scope = TensorScope.Begin();
-        var output = ModelEntry.Forward(model, batch.Images);
-        var loss = task.Loss(output, batch, Options);
-        double value = loss.Item<double>();
+        var loss = trainModel.Loss(batch);
+        double value = loss.Total.Item<double>();
         if (!double.IsFinite(value)) throw Diverged(value, epoch, b, batches);
-        optimizer.ZeroGrad();
-        loss.Backward();
-        if (Options.GradClip > 0) GradClip.ClipGradNorm(optimizer.Parameters, Options.GradClip);
-        optimizer.Step();
-        scheduler.Step();
-        ema?.Update();
-        return value;
+        var terms = TermValues(loss);
+        loss.Total.Backward();
+        if (steps.AfterBackward(iteration)) ema?.Update();
+        return (value, terms);
+    }
+
+    /// <summary>The loss's terms in the task's declared order; a criterion that reports others is a bug worth naming.</summary>
+    double[] TermValues(LossTerms loss)
+    {
+        var names = task.LossNames;
+        if (!loss.Terms.Select(t => t.Name).SequenceEqual(names))
+            throw new InvalidOperationException($"the {task.Name} criterion reported terms [{string.Join(", ", loss.Terms.Select(t => t.Name))}]; " +
+                                                $"the task declares [{string.Join(", ", names)}]");
+        return loss.Terms.Select(t => t.Value.Item<double>()).ToArray();
     }
 
     TrainingDivergedException Diverged(double value, int epoch, int b, int batches)
@@ -236,42 +249,42 @@ public sealed class Trainer : IDisposable
             "Try a lower lr0, a longer warmup or grad_clip.");
     }
 
-    (double Loss, double[] Metrics, double Fitness) Validate(int epoch)
+    (double[] Terms, double[] Metrics, double Fitness) Validate(int epoch)
     {
-        var names = task.MetricNames;
-        if (valLoader == null) return (double.NaN, names.Select(_ => double.NaN).ToArray(), double.NaN);
+        if (valLoader == null)
+            return (task.LossNames.Select(_ => double.NaN).ToArray(), task.MetricNames.Select(_ => double.NaN).ToArray(), double.NaN);
         foreach (var c in callbacks) c.OnValidationStart(this, epoch, valLoader.BatchCount);
-        var evalModel = ema?.Model ?? model;
-        evalModel.Eval();
-        var evaluator = task.CreateEvaluator(Data, Options);
-        double lossSum = 0;
+        var evaluated = ema?.Model ?? model;
+        evaluated.Eval();
+        var evaluation = evalModel.StartEvaluation();
+        var sums = new double[task.LossNames.Count];
         long count = 0;
         using (var noGrad = Autograd.NoGrad())
             foreach (var batch in valLoader.Epoch(0))
                 using (batch)
                 {
                     using var scope = TensorScope.Begin();
-                    var output = ModelEntry.Forward(evalModel, batch.Images);
-                    lossSum += task.Loss(output, batch, Options).Item<double>() * batch.Count;
+                    var terms = TermValues(evaluation.Add(batch));
+                    for (int t = 0; t < sums.Length; t++) sums[t] += terms[t] * batch.Count;
                     count += batch.Count;
-                    evaluator.Add(output, batch);
                 }
         model.Train();
-        return (lossSum / Math.Max(1, count), evaluator.Values().ToArray(), evaluator.Fitness);
+        return (sums.Select(v => v / Math.Max(1, count)).ToArray(), evaluation.Values().ToArray(), evaluation.Fitness);
     }
 
     void SaveCheckpoints(bool isBest)
     {
         if (ema != null) info = info with { EmaUpdates = ema.Updates };
         using var scope = TensorScope.Begin();
-        using var checkpoint = TrainingCheckpoint.Capture(StateTensors(), optimizer, scheduler, EpochsDone, scheduler.Iteration, info.ToJson());
+        using var checkpoint = TrainingCheckpoint.Capture(StateTensors(), steps.Optimizer, steps.Scheduler, EpochsDone,
+                                                          (long)EpochsDone * trainLoader.BatchCount, info.ToJson());
         checkpoint.Save(Path.Combine(RunDirectory, LastCheckpoint));
         if (isBest) checkpoint.Save(Path.Combine(RunDirectory, BestCheckpoint));
     }
 
     public void Dispose()
     {
-        optimizer?.Dispose();
+        steps?.Optimizer.Dispose();
         ema?.Dispose();
         model?.Dispose();
     }

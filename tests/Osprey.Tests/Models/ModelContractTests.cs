@@ -1,3 +1,4 @@
+using Osprey.Data;
 using System.Text.Json;
 using Osprey.Models;
 
@@ -58,7 +59,8 @@ public class ModelContractTests
             using var scope = TensorScope.Begin();
             LibTorch.ManualSeed(0);
             var input = Tensor.Randn([2, entry.DefaultInChannels, entry.SmallImageSize, entry.SmallImageSize]);
-            using var output = ModelEntry.Forward(model, input);
+            using var batch = ImageBatch.FromTensor(input);
+            using var output = ((IImageModel)model).Run(batch);
             var loss = output.Tensors().Select(t => t.Mean()).Aggregate((a, b) => a + b);
             Assert.True(float.IsFinite(loss.Item<float>()), $"{name}: loss {loss.Item<float>()}");
             loss.Backward();

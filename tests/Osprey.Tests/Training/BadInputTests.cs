@@ -65,9 +65,10 @@ public class BadInputTests
     {
         using var data = new TinyImageFolder();
         using var runs = new TempFolder();
-        var e = Assert.Throws<ArgumentException>(() => Trainer.Create(TrainingSetup.Tiny(data.Root, runs.Root) with { Model = "resnet19" }));
+        var e = Assert.Throws<OptionsException>(() => Trainer.Create(TrainingSetup.Tiny(data.Root, runs.Root) with { Model = "resnet19" }));
+        Assert.Equal("model", e.Key);
         Assert.Contains("unknown model 'resnet19'", e.Message);
-        var w = Assert.Throws<ArgumentException>(() => Osprey.Models.ModelRegistry.Create("unet", new(Width: 8)));
-        Assert.Contains("model 'unet' has no width", w.Message);
+        var w = Assert.Throws<ArgumentException>(() => Osprey.Models.ModelRegistry.Create("unet", new Osprey.Models.ModelArgs().With("width", "8")));
+        Assert.Contains("model 'unet' has no option 'width'", w.Message);
     }
 }

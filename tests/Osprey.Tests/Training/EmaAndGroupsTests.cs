@@ -32,7 +32,7 @@ public class EmaAndGroupsTests
     public void NormsAndBiasesGetNoWeightDecay()
     {
         using var scope = TensorScope.Begin();
-        using var model = ModelRegistry.Create("seresnet18", new ModelArgs(10, 1, Width: 4, SmallStem: true));
+        using var model = ModelRegistry.Create("seresnet18", new ModelArgs(10, 1).With("width", "4").With("small_stem", "true"));
         var (decay, noDecay) = ParameterGroups.Split(model);
         var names = model.NamedParameters().ToDictionary(p => p.Tensor, p => p.Name);
         Assert.All(decay, t => Assert.True(names[t].EndsWith("weight") && t.Dim > 1, names[t]));

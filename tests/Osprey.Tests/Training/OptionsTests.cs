@@ -25,10 +25,13 @@ public class OptionsTests
     public void ArgsYamlReadsBackToTheSameOptions()
     {
         using var folder = new TempFolder();
-        var o = new TrainOptions { Data = "mnist:/some where/x", Epochs = 3, Lr0 = 0.1 / 3, Width = 16, Name = "n1", SmallStem = false };
+        var o = new TrainOptions
+        {
+            Data = "mnist:/some where/x", Epochs = 3, Lr0 = 0.1 / 3, Name = "n1", ModelOptions = new([new("width", "16"), new("small_stem", "false")]),
+        };
         var path = folder.Write("args.yaml", System.Text.Encoding.UTF8.GetBytes(OptionsReader.ToYaml(o)));
         Assert.Equal(o, OptionsReader.Read(path));
-        Assert.Equal(OptionsReader.Keys.Count, File.ReadAllLines(path).Length);
+        Assert.Equal(OptionsReader.Keys.Count + 2, File.ReadAllLines(path).Length);
     }
 
     [Fact]

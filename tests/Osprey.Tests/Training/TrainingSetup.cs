@@ -7,7 +7,8 @@ public static class TrainingSetup
 {
     public static TrainOptions Tiny(string data, string project, int epochs = 4) => new TrainOptions
     {
-        Model = "resnet18", Data = data, Project = project, Epochs = epochs, Batch = 6, Imgsz = 16, Width = 4,
+        Model = "resnet18", Data = data, Project = project, Epochs = epochs, Batch = 6, Imgsz = 16,
+        ModelOptions = new ModelOptionValues([new("width", "4")]),
         Optimizer = OptimizerKind.AdamW, Lr0 = 0.01, WeightDecay = 0.01, WarmupEpochs = 1, Fliplr = 0, Workers = 0, Seed = 3,
     };
 

@@ -24,7 +24,8 @@ public sealed class GoldenCases : Dictionary<string, Func<Fixture, Outputs>>
 /// <summary>Runs a golden case and compares it with PyTorch.</summary>
 public static class Golden
 {
-    // Both sides run the same libtorch kernels in float32; the tolerance only absorbs reordered sums.
+    // Both sides run libtorch's kernels in float32; the tolerance (relative to each tensor's scale, see Expect.Close)
+    // absorbs sums reordered by another CPU's kernels.
     public const double Rtol = 1e-5, Atol = 1e-6;
 
     public static string FixtureName(string name) => "ops/" + name;

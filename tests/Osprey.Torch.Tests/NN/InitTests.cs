@@ -23,7 +23,9 @@ public class InitTests
         foreach (var (prefix, module) in modules)
             foreach (var (key, value) in module.StateDict())
             {
-                Assert.True(f[$"{prefix}.{key}"].Equal(value), $"{prefix}.{key} differs from PyTorch's seeded init");
+                // The same draws; ATen's scalar and vectorized kernels (ATEN_CPU_CAPABILITY) may round the affine
+                // map from [0, 1) to the bounds differently in the last bit.
+                Expect.Close(f[$"{prefix}.{key}"], value, rtol: 1e-6, atol: 0, what: $"{prefix}.{key} against PyTorch's seeded init");
                 compared++;
             }
         Assert.Equal(f.Tensors.Count, compared);

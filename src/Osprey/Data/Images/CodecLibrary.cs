@@ -15,7 +15,10 @@ internal static class CodecLibrary
 
     public static string? LoadedFrom => library.LoadedFrom;
 
+    // The resolver must be in place before this assembly's first P/Invoke, whoever makes it (see Osprey.Torch's ModuleInit).
+#pragma warning disable CA2255
     [ModuleInitializer]
+#pragma warning restore CA2255
     internal static void Register() => NativeLibrary.SetDllImportResolver(typeof(CodecLibrary).Assembly, Resolve);
 
     static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) => name == Name ? library.Handle : IntPtr.Zero;

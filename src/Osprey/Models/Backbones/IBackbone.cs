@@ -1,10 +1,14 @@
 using Osprey.Torch;
+using Osprey.Torch.NN;
 
 namespace Osprey.Models.Backbones;
 
 /// <summary>A feature extractor with stages of known channels and strides (relative to the input).</summary>
 public interface IBackbone
 {
+    /// <summary>The module that holds the backbone's parameters: a model using the backbone registers it as a child.</summary>
+    Module Module { get; }
+
     /// <summary>Output channels of each stage, shallow to deep.</summary>
     IReadOnlyList<long> StageChannels { get; }
 

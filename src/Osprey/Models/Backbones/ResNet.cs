@@ -1,3 +1,5 @@
+using Osprey.Data;
+using Osprey.Models.Classification;
 using Osprey.Models.Layers;
 using Osprey.Torch;
 using Osprey.Torch.NN;
@@ -10,7 +12,7 @@ namespace Osprey.Models.Backbones;
 /// stem for tiny images, FrozenBatchNorm2d for detection. With a class count it is the classifier (forward gives
 /// logits); without, a backbone.
 /// </summary>
-public sealed class ResNet : Module<Tensor, Tensor>, IBackbone
+public sealed class ResNet : Module<Tensor, Tensor>, IBackbone, IImageModel<ClassificationOutput>
 {
     readonly Conv2d conv1;
     readonly Module<Tensor, Tensor> bn1;
@@ -119,6 +121,13 @@ public sealed class ResNet : Module<Tensor, Tensor>, IBackbone
         scope.Keep(outputs);
         return outputs;
     }
+
+    public Module Module => this;
+
+    /// <summary>The classifier's logits for a batch of same-sized images.</summary>
+    public ClassificationOutput Run(ImageBatch input) => fc != null
+        ? new ClassificationOutput(Call(input.Images))
+        : throw new InvalidOperationException("this ResNet is a backbone (built without classes): it has no class logits");
 
     /// <summary>Logits (N, classes) for a classifier; the last stage's features for a backbone.</summary>
     public override Tensor Forward(Tensor input)

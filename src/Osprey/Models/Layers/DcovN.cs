@@ -3,7 +3,7 @@ using Osprey.Torch.NN;
 namespace Osprey.Models.Layers;
 
 /// <summary>
-/// Seed 003's DcovN: a patch embedding (conv c1 -> c2 with kernel = stride = patch size, SiLU, BN) followed by
+/// YOLO-FaceV2's DcovN: a patch embedding (conv c1 -> c2 with kernel = stride = patch size, SiLU, BN) followed by
 /// <c>depth</c> units of [Residual(depthwise k x k conv with padding 1, SiLU, BN), pointwise 1x1 conv, SiLU, BN].
 /// Returned as a plain Sequential (children 0, 1, 2, 3, ...), as the seed's function returns nn.Sequential.
 /// Each SiLU is its own module. The input must be at least patch x patch.

@@ -4,7 +4,7 @@ using Osprey.Torch.NN;
 namespace Osprey.Models.Layers;
 
 /// <summary>
-/// Seed 003's MultiSEAM: three DcovN branches with patch sizes 3, 5, 7 (DCovN0..2); the global average pools of
+/// YOLO-FaceV2's MultiSEAM: three DcovN branches with patch sizes 3, 5, 7 (DCovN0..2); the global average pools of
 /// the three branch outputs and of the input itself are averaged, passed through the bias-free FC (C -> C/r, ReLU,
 /// -> C, sigmoid), exponentiated and used to rescale the input's channels (c2 is forced to c1). PyTorch's default
 /// init. The input must be at least as large as the largest patch (7x7). Children DCovN0, DCovN1, DCovN2,

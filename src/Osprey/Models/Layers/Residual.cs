@@ -3,7 +3,7 @@ using Osprey.Torch.NN;
 
 namespace Osprey.Models.Layers;
 
-/// <summary>fn(x) + x (seed 003's Residual, used inside SEAM and DcovN). Child fn.</summary>
+/// <summary>fn(x) + x (YOLO-FaceV2's Residual, used inside SEAM and DcovN). Child fn.</summary>
 public sealed class Residual : Module<Tensor, Tensor>
 {
     readonly Module<Tensor, Tensor> fn;

@@ -4,7 +4,7 @@ using Osprey.Torch.NN;
 namespace Osprey.Models.Layers;
 
 /// <summary>
-/// SEAM, separated and enhancement attention (YOLO-FaceV2; built as seed 003 builds it): n units of
+/// SEAM, separated and enhancement attention (YOLO-FaceV2, as its ultralytics-based SEAM code builds it): n units of
 /// [Residual(depthwise 3x3 conv, GELU, BN), pointwise 1x1 conv, GELU, BN] (DCovN), global average pool, a
 /// two-layer bias-free FC (C -> C/r, ReLU, -> C, sigmoid), exp, and channel-wise rescaling of the input, which
 /// is returned with the same channels (c2 is forced to c1). Init as the seed: every conv of the block

@@ -1,3 +1,4 @@
+using Osprey.Data;
 using Osprey.Models.Backbones;
 using Osprey.Models.Layers;
 using Osprey.Torch;
@@ -19,33 +20,35 @@ public sealed record PSPNetOptions
 }
 
 /// <summary>
-/// PSPNet (Zhao et al.): a ResNet dilated to output stride 8, the pyramid pooling module, a 3x3 conv to 512 +
-/// BN + ReLU, dropout and a 1x1 classifier, up-sampled bilinearly to the input size. In training an auxiliary
-/// head on stage 3 (1024 -> 256 3x3 conv + BN + ReLU, dropout, 1x1 classifier) gives deep supervision; it is
+/// PSPNet (Zhao et al.): a backbone at output stride 8 (a dilated ResNet by default), the pyramid pooling module, a
+/// 3x3 conv to 512 + BN + ReLU, dropout and a 1x1 classifier, up-sampled bilinearly to the input size. In training an
+/// auxiliary head on stage 3 (3x3 conv to 256 + BN + ReLU, dropout, 1x1 classifier) gives deep supervision; it is
 /// not run in eval. Children: backbone, ppm, cls, aux.
 /// </summary>
-public sealed class PSPNet : Module<Tensor, SegmentationOutput>
+public sealed class PSPNet : Module<Tensor, SegmentationOutput>, IImageModel<SegmentationOutput>
 {
-    readonly ResNet backbone;
+    readonly IBackbone backbone;
     readonly PyramidPooling ppm;
     readonly Sequential cls;
     readonly Sequential? aux;
 
     public PSPNetOptions Options { get; }
 
-    public PSPNet(PSPNetOptions options)
+    /// <summary>A PSPNet on <paramref name="backbone"/> (four stages), or on the dilated ResNet of <see cref="PSPNetOptions.Depth"/>.</summary>
+    public PSPNet(PSPNetOptions options, IBackbone? backbone = null)
     {
         Options = options;
-        backbone = RegisterModule("backbone", new ResNet(new ResNetOptions
+        this.backbone = backbone ?? new ResNet(new ResNetOptions
         {
             Depth = options.Depth, NumClasses = null, InChannels = options.InChannels, OutputStride = 8, Attention = options.Attention,
-        }));
-        if (!ResNetSpec.ForDepth(options.Depth).Bottleneck)
-            throw new ArgumentException($"PSPNet needs a bottleneck ResNet (50, 101, 152), got depth {options.Depth}");
-        long features = backbone.FeatureChannels;
+        });
+        if (this.backbone.StageChannels.Count != 4)
+            throw new ArgumentException($"PSPNet needs a backbone of four stages, got {this.backbone.StageChannels.Count}");
+        RegisterModule("backbone", this.backbone.Module);
+        long features = this.backbone.StageChannels[3];
         ppm = RegisterModule("ppm", new PyramidPooling(features, options.Bins));
         cls = RegisterModule("cls", Head(ppm.OutChannels, 512, options));
-        if (options.AuxHead) aux = RegisterModule("aux", Head(backbone.StageChannels[2], 256, options));
+        if (options.AuxHead) aux = RegisterModule("aux", Head(this.backbone.StageChannels[2], 256, options));
     }
 
     static Sequential Head(long inChannels, long hidden, PSPNetOptions options) => new(
@@ -54,6 +57,8 @@ public sealed class PSPNet : Module<Tensor, SegmentationOutput>
         new ReLU(inplace: true),
         new Dropout2d(options.Dropout),
         new Conv2d(hidden, options.NumClasses, 1));
+
+    public SegmentationOutput Run(ImageBatch input) => Call(input.Images);
 
     public override SegmentationOutput Forward(Tensor input)
     {

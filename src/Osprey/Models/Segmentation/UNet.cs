@@ -1,3 +1,4 @@
+using Osprey.Data;
 using Osprey.Models.Layers;
 using Osprey.Torch;
 using Osprey.Torch.NN;
@@ -19,7 +20,7 @@ public sealed record UNetOptions
 /// four up steps (2x2 transposed convolution halving the channels, skip concatenated on channels, double conv),
 /// 1x1 output convolution. Children inc, down1..4, up1..4, outc as the widely used PyTorch UNet names them.
 /// </summary>
-public sealed class UNet : Module<Tensor, SegmentationOutput>
+public sealed class UNet : Module<Tensor, SegmentationOutput>, IImageModel<SegmentationOutput>
 {
     readonly DoubleConv inc;
     readonly Down[] downs;
@@ -62,6 +63,8 @@ public sealed class UNet : Module<Tensor, SegmentationOutput>
         if (s <= 0) throw new ArgumentException($"UNet (valid): input size {inputSize} is too small");
         return s;
     }
+
+    public SegmentationOutput Run(ImageBatch input) => Call(input.Images);
 
     public override SegmentationOutput Forward(Tensor input)
     {

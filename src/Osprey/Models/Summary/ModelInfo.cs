@@ -1,3 +1,4 @@
+using Osprey.Data;
 using Osprey.Models.Detection.Yolo;
 using Osprey.Torch.NN;
 
@@ -24,7 +25,12 @@ public static class ModelInfo
             return ModelSummary.Of(name, yolo, yolo.Rows(), x => yolo.Call(x), input, countInTrainMode: true, fused: fused);
         }
         if (fused) throw new ArgumentException($"{name}: --fused applies to YOLO models (conv + BatchNorm folding); this is a {entry.Task} model");
-        return ModelSummary.Of(name, model, null, x => ModelEntry.Forward(model, x), input);
+        var imageModel = model as IImageModel ?? throw new ArgumentException($"{name}: {model.TypeName} takes no image batch");
+        return ModelSummary.Of(name, model, null, x =>
+        {
+            using var batch = ImageBatch.FromTensor(x);
+            return imageModel.Run(batch);
+        }, input);
     }
 
     /// <summary>The table and the summary line, as printed.</summary>

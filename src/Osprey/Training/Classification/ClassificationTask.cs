@@ -1,20 +1,22 @@
+using System.Globalization;
 using Osprey.Data;
 using Osprey.Data.Datasets;
 using Osprey.Metrics;
 using Osprey.Models;
-using Osprey.Torch;
+using Osprey.Models.Classification;
 using Osprey.Torch.NN;
 
 namespace Osprey.Training.Classification;
 
 /// <summary>Image classification: logits (N, classes) against labels with (label-smoothed) cross-entropy; top-1/top-5.</summary>
-public sealed class ClassificationTask : ITrainingTask
+public sealed class ClassificationTask : TrainingTask<ClassificationOutput>
 {
-    public string Name => "classify";
+    public override string Name => "classify";
+    public override ModelTask Models => ModelTask.Classify;
+    public override IReadOnlyList<string> LossNames { get; } = ["loss"];
+    public override IReadOnlyList<string> MetricNames { get; } = ["metrics/accuracy_top1", "metrics/accuracy_top5"];
 
-    public IReadOnlyList<string> MetricNames { get; } = ["top1", "top5"];
-
-    public TaskData LoadData(TrainOptions o)
+    public override TaskData LoadData(TrainOptions o)
     {
         var source = ClassificationSource.Open(o.Data);
         int size = o.Imgsz ?? source.NativeSize ?? (int)ModelRegistry.Get(o.Model).DefaultImageSize;
@@ -26,22 +28,46 @@ public sealed class ClassificationTask : ITrainingTask
                             source.Train.Classes, source.InChannels, size, source.Mean, source.Std, source.Description);
     }
 
-    public Tensor Loss(IModelOutput output, Batch batch, TrainOptions o) =>
-        Functional.CrossEntropy(Logits(output), batch.Labels, labelSmoothing: o.LabelSmoothing);
+    protected override ICriterion<ClassificationOutput> CreateCriterion(IImageModel<ClassificationOutput> model, TaskData data, TrainOptions o) =>
+        new CrossEntropyCriterion(o.LabelSmoothing);
 
-    public IEvaluator CreateEvaluator(TaskData data, TrainOptions o) => new ClassificationEvaluator(data.Classes.Count);
+    protected override IEvaluator<ClassificationOutput> CreateEvaluator(TaskData data, TrainOptions o) => new ClassificationEvaluator(data.Classes.Count);
 
-    internal static Tensor Logits(IModelOutput output) => output is TensorOutput t
-        ? t.Value
-        : throw new ArgumentException($"classification needs a model that outputs logits, got {output.GetType().Name}");
+    public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
+    {
+        var (metrics, source) = ClassificationValidation.Run(trained, request.Data, request.Batch, request.Workers, request.Progress);
+        var perClass = metrics.Confusion.PerClassAccuracy();
+        var rows = new List<IReadOnlyList<string>>();
+        for (int c = 0; c < perClass.Length; c++)
+        {
+            long images = Enumerable.Range(0, perClass.Length).Sum(p => metrics.Confusion[c, p]);
+            rows.Add([trained.Classes[c], images.ToString(CultureInfo.InvariantCulture), Percent(perClass[c])]);
+        }
+        return new ValidationReport(
+            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description}: {metrics.Count} images",
+            [new ReportMetric("top-1", metrics.Top1, Percent(metrics.Top1)), new ReportMetric("top-5", metrics.Top5, Percent(metrics.Top5))],
+            new ReportTable(["class", "images", "accuracy"], rows));
+    }
+
+    public override IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request) =>
+        new Classifier(trained).Predict(files, request.Top, request.BatchSize);
+
+    public static string Percent(double v) => double.IsNaN(v) ? "-" : (100 * v).ToString("F2", CultureInfo.InvariantCulture) + "%";
+}
+
+/// <summary>Cross-entropy of the logits against the labels, with optional label smoothing.</summary>
+public sealed class CrossEntropyCriterion(double labelSmoothing) : ICriterion<ClassificationOutput>
+{
+    public LossTerms Compute(ClassificationOutput output, Batch batch) =>
+        LossTerms.Single(Functional.CrossEntropy(output.Logits, batch.Labels, labelSmoothing: labelSmoothing));
 }
 
 /// <summary>Validation of a classifier: top-1/top-5 and the confusion matrix (per-class accuracy).</summary>
-public sealed class ClassificationEvaluator(int classes) : IEvaluator
+public sealed class ClassificationEvaluator(int classes) : IEvaluator<ClassificationOutput>
 {
     public ClassificationMetrics Metrics { get; } = new(classes);
 
-    public void Add(IModelOutput output, Batch batch) => Metrics.Update(ClassificationTask.Logits(output), batch.Labels);
+    public void Add(ClassificationOutput output, Batch batch) => Metrics.Update(output.Logits, batch.Labels);
 
     public IReadOnlyList<double> Values() => [Metrics.Top1, Metrics.Top5];
 

@@ -1,6 +1,5 @@
 using Osprey.Data;
 using Osprey.Metrics;
-using Osprey.Models;
 using Osprey.Torch;
 
 namespace Osprey.Training.Classification;
@@ -20,6 +19,7 @@ public static class ClassificationValidation
             throw new InvalidDataException($"the model {trained.Path} takes {trained.Info.InChannels}-channel images; {source.Description} has {source.InChannels}");
         var loader = new DataLoader(source.Val, ClassificationSource.EvalTransform(trained.Info.ImageSize, trained.Info.Mean, trained.Info.Std),
                                     new LoaderOptions { BatchSize = batch, Shuffle = false, Workers = workers });
+        var model = ClassificationTask.Typed(trained.Model, "classify");
         var metrics = new ClassificationMetrics(trained.Classes.Count);
         int done = 0;
         using var inference = Autograd.InferenceMode();
@@ -27,8 +27,8 @@ public static class ClassificationValidation
             using (b)
             {
                 using var scope = TensorScope.Begin();
-                using var output = ModelEntry.Forward(trained.Model, b.Images);
-                metrics.Update(ClassificationTask.Logits(output), b.Labels);
+                using var output = model.Run(b.Input);
+                metrics.Update(output.Logits, b.Labels);
                 progress?.Invoke(++done, loader.BatchCount);
             }
         return (metrics, source);

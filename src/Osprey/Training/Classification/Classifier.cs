@@ -1,18 +1,34 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Osprey.Data;
 using Osprey.Data.Images;
 using Osprey.Data.Transforms;
 using Osprey.Models;
+using Osprey.Models.Classification;
 using Osprey.Torch;
 
 namespace Osprey.Training.Classification;
 
 /// <summary>One image's best classes, highest probability first.</summary>
-public sealed record Prediction(string Source, IReadOnlyList<(int Class, string Name, double Probability)> Top);
+public sealed record Prediction(string Source, IReadOnlyList<(int Class, string Name, double Probability)> Top) : IPrediction
+{
+    public string Text => string.Join(", ", Top.Select(t => $"{t.Name} {(100 * t.Probability).ToString("F1", CultureInfo.InvariantCulture)}%"));
+
+    public JsonNode ToJson() => new JsonObject
+    {
+        ["source"] = Source,
+        ["top"] = new JsonArray(Top.Select(t => (JsonNode)new JsonObject
+        {
+            ["class"] = t.Class, ["name"] = t.Name, ["probability"] = Math.Round(t.Probability, 6),
+        }).ToArray()),
+    };
+}
 
 /// <summary>Runs a trained classifier on image files, preparing each image as validation did (channels, resize, normalize).</summary>
 public sealed class Classifier(TrainedModel trained)
 {
     readonly ITransform transform = ClassificationSource.EvalTransform(trained.Info.ImageSize, trained.Info.Mean, trained.Info.Std);
+    readonly IImageModel<ClassificationOutput> model = ClassificationTask.Typed(trained.Model, "classify");
 
     /// <summary>The image files of <paramref name="source"/>: the file itself, or a folder's .png/.jpg/.jpeg files (recursive, sorted).</summary>
     public static string[] ImageFiles(string source)
@@ -40,9 +56,8 @@ public sealed class Classifier(TrainedModel trained)
             using var scope = TensorScope.Begin();
             using var inference = Autograd.InferenceMode();
             var images = chunk.Select(f => transform.Apply(new Sample(ImageCodec.Read(f, mode)) { Source = f }, new Random(0)).Image).ToArray();
-            var probabilities = ModelEntry.Forward(trained.Model, Tensor.Stack(images)) is TensorOutput o
-                ? o.Value.Softmax(1)
-                : throw new InvalidOperationException($"{trained.Info.Model} does not output class scores");
+            using var input = ImageBatch.FromTensor(Tensor.Stack(images));
+            var probabilities = model.Run(input).Logits.Softmax(1);
             int k = Math.Min(topK, trained.Classes.Count);
             var (values, indices) = probabilities.TopK(k, 1);
             var p = values.ToArray<float>();

@@ -13,7 +13,7 @@ namespace Osprey.Models.Detection.Detr;
 /// official repository's (transformer, class_embed, bbox_embed, query_embed, input_proj, backbone.0.body...,
 /// backbone.1), so its checkpoints' "model" state dicts load directly.
 /// </summary>
-public sealed class Detr : Module<ImageBatch, DetrOutput>
+public sealed class Detr : Module<ImageBatch, DetrOutput>, IImageModel<DetrOutput>
 {
     public DetrOptions Options { get; }
     public DetrTransformer Transformer { get; }
@@ -37,6 +37,8 @@ public sealed class Detr : Module<ImageBatch, DetrOutput>
         InputProj = RegisterModule("input_proj", new Conv2d(backbone.Channels, d, 1));
         Backbone = RegisterModule("backbone", new DetrBackboneWithPosition(backbone, new SinePositionEncoding(d / 2)));
     }
+
+    public DetrOutput Run(ImageBatch input) => Call(input);
 
     public override DetrOutput Forward(ImageBatch batch)
     {

@@ -57,6 +57,30 @@ public sealed class DetrCriterion
         return new DetrLosses(total!, terms);
     }
 
+    /// <summary>
+    /// The loss as a run logs it: loss_ce, loss_bbox and loss_giou each weighted and summed over the final and every
+    /// auxiliary layer (so the three add up to the total), then the final layer's class_error and cardinality_error
+    /// (logged numbers, no gradient). The tensors are the ones in <paramref name="losses"/>, or new ones in the caller's scope.
+    /// </summary>
+    public LossTerms ToLossTerms(DetrLosses losses)
+    {
+        var terms = new List<(string, Tensor)>();
+        foreach (var (name, weight) in new[] { ("loss_ce", ClassWeight), ("loss_bbox", BoxWeight), ("loss_giou", GiouWeight) })
+        {
+            var layers = losses.Terms.Where(t => t.Key == name || IsAuxiliaryOf(t.Key, name)).Select(t => t.Value).ToList();
+            if (layers.Count == 0) throw new ArgumentException($"DetrCriterion: the losses have no '{name}' term");
+            var sum = layers[0] * weight;
+            for (int i = 1; i < layers.Count; i++) sum = sum + layers[i] * weight;
+            terms.Add((name, sum));
+        }
+        foreach (var name in new[] { "class_error", "cardinality_error" })
+            if (losses.Terms.TryGetValue(name, out var value)) terms.Add((name, value));
+        return new LossTerms(losses.Total, terms);
+    }
+
+    static bool IsAuxiliaryOf(string key, string name) =>
+        key.Length > name.Length + 1 && key.StartsWith(name + "_") && key[(name.Length + 1)..].All(char.IsAsciiDigit);
+
     /// <summary>(image index, query index) of every match and the matched targets' labels and boxes, concatenated.</summary>
     static (Tensor Images, Tensor Queries, Tensor Labels, Tensor Boxes) Gather(IReadOnlyList<DetrTarget> targets, IReadOnlyList<QueryMatch> matches,
                                                                                Device device)

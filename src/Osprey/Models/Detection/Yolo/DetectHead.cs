@@ -27,6 +27,9 @@ public abstract class DetectHead : Module<IReadOnlyList<Tensor>, DetectionOutput
     public long OutputsPerAnchor => NumClasses + 4 * RegMax;
     /// <summary>Each level's stride in input pixels (set when the model is built; needed to decode).</summary>
     public IReadOnlyList<double>? Strides => strides;
+    /// <summary>Strides, classes and reg_max, what the loss is built from (after the model set the strides).</summary>
+    public DetectHeadInfo Info => new(strides ?? throw new InvalidOperationException($"{TypeName}: strides are not set; build the head through a YOLO model"),
+                                      NumClasses, RegMax);
 
     protected DetectHead(long numClasses, IReadOnlyList<long> inChannels)
     {

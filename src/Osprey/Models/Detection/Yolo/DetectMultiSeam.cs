@@ -5,7 +5,7 @@ using Osprey.Torch.NN;
 namespace Osprey.Models.Detection.Yolo;
 
 /// <summary>
-/// Seed 003's Detect_MultiSEAM: derived from Detect_SEAM, it first builds the SEAM branches and DFL (the base
+/// The Detect_MultiSEAM head (YOLO-FaceV2's MultiSEAM on YOLO11's Detect): derived from Detect_SEAM, it first builds the SEAM branches and DFL (the base
 /// constructor), then replaces them with Conv 3x3, MultiSEAM (depth 1, patches 3/5/7), 1x1 conv branches and a
 /// new DFL, as the seed does (so a seeded build draws the same random numbers). The discarded SEAM branches get
 /// their own activation object: disposing them must not dispose the model's shared one. Every level must be at

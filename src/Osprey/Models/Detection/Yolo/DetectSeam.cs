@@ -5,7 +5,7 @@ using Osprey.Torch.NN;
 namespace Osprey.Models.Detection.Yolo;
 
 /// <summary>
-/// Seed 003's Detect_SEAM: box branch Conv 3x3, SEAM, 1x1 conv to 64 bins; class branch Conv 3x3, SEAM, 1x1 conv
+/// The Detect_SEAM head (YOLO-FaceV2's SEAM on YOLO11's Detect): box branch Conv 3x3, SEAM, 1x1 conv to 64 bins; class branch Conv 3x3, SEAM, 1x1 conv
 /// to the classes (each SEAM with one DCovN unit and reduction 16).
 /// </summary>
 public class DetectSeam : DetectHead

@@ -1,3 +1,4 @@
+using Osprey.Data;
 using Osprey.Models.Layers;
 using Osprey.Models.Summary;
 using Osprey.Torch;
@@ -11,7 +12,7 @@ namespace Osprey.Models.Detection.Yolo;
 /// previous output or the outputs named by their row's 'from'; the last layer is the detection head, whose
 /// <see cref="DetectionOutput"/> is returned. Every Conv of the model shares one SiLU object, as in ultralytics.
 /// </summary>
-public sealed class YoloModel : Module<Tensor, DetectionOutput>
+public sealed class YoloModel : Module<Tensor, DetectionOutput>, IImageModel<DetectionOutput>
 {
     readonly ModuleList<Module> model;
     readonly IReadOnlyList<YoloLayer> layers;
@@ -22,6 +23,8 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>
     public long InChannels { get; }
     public long NumClasses => Head.NumClasses;
     public DetectHead Head { get; }
+    /// <summary>The head's strides, classes and reg_max (what <c>Loss.DetectionLoss</c> is built from).</summary>
+    public DetectHeadInfo HeadInfo => Head.Info;
     public IReadOnlyList<YoloLayer> Layers => layers;
     /// <summary>The largest level stride (inputs must be multiples of it).</summary>
     public double MaxStride => Head.Strides!.Max();
@@ -53,6 +56,8 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>
         using var reader = new StreamReader(stream);
         return YoloConfigReader.Parse(reader.ReadToEnd(), resource);
     }
+
+    public DetectionOutput Run(ImageBatch input) => Call(input.Images);
 
     public override DetectionOutput Forward(Tensor input)
     {

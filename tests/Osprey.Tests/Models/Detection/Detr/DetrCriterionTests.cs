@@ -52,6 +52,29 @@ public class DetrCriterionTests
     }
 
     [Fact]
+    public void LoggedTermsAreTheWeightedLayerSumsAndAddUpToTheTotal()
+    {
+        using var scope = TensorScope.Begin();
+        var f = Fixture.Load("detr_loss");
+        var targets = Enumerable.Range(0, 3).Select(i => new DetrTarget(f[$"target{i}.labels"], f[$"target{i}.boxes"])).ToList();
+        DetrPrediction Of(string name) => new(f[$"{name}.logits"], f[$"{name}.boxes"]);
+        var output = new DetrOutput(f["final.logits"], f["final.boxes"], [Of("aux0"), Of("aux1")]);
+        var criterion = new DetrCriterion(numClasses: 4);
+        var logged = criterion.ToLossTerms(criterion.Compute(output, targets));
+
+        Assert.Equal(["loss_ce", "loss_bbox", "loss_giou", "class_error", "cardinality_error"], logged.Terms.Select(t => t.Name));
+        foreach (var (name, weight) in new[] { ("loss_ce", 1.0), ("loss_bbox", 5.0), ("loss_giou", 2.0) })
+        {
+            double expected = weight * new[] { "", "_0", "_1" }.Sum(s => f[name + s].Double().Item<double>());
+            double actual = logged.Terms.Single(t => t.Name == name).Value.Double().Item<double>();
+            Assert.True(Math.Abs(actual - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"{name}: {actual}, reference {expected}");
+        }
+        double sum = logged.Terms.Take(3).Sum(t => t.Value.Double().Item<double>());
+        Assert.True(Math.Abs(sum - f["total"].Double().Item<double>()) <= 1e-5 * Math.Abs(sum), $"terms sum to {sum}, total {f["total"].Item<float>()}");
+        Assert.Equal(f["class_error"].Item<float>(), logged.Terms.Single(t => t.Name == "class_error").Value.Item<float>(), 1e-4);
+    }
+
+    [Fact]
     public void LabelsOutsideTheClassRangeAreRejected()
     {
         using var scope = TensorScope.Begin();

@@ -29,6 +29,20 @@ public class DetrModelTests
     }
 
     [Fact]
+    public void TheLightConfigurationHasTheOfficialResNet18BuildsParameterCounts()
+    {
+        // facebookresearch/detr models.build with --backbone resnet18 --hidden_dim 128 --enc_layers 3 --dec_layers 3
+        // --dim_feedforward 512 --num_queries 50 (tools/reference/detr_step_reference.py's light configuration).
+        using var model = new DetrModel(DetrOptions.LightR18);
+        var parameters = model.NamedParameters().ToList();
+        Assert.Equal(12_673_184, parameters.Sum(p => p.Tensor.NumEl));
+        Assert.Equal(11_166_912, parameters.Where(p => p.Name.StartsWith("backbone.")).Sum(p => p.Tensor.NumEl));
+        Assert.Equal(12_516_320, parameters.Where(p => p.Tensor.RequiresGrad).Sum(p => p.Tensor.NumEl));
+        Assert.Equal([50L, 128], model.QueryEmbed.Weight.Shape);
+        Assert.Equal([128L, 512, 1, 1], model.InputProj.Weight.Shape);
+    }
+
+    [Fact]
     public void WithoutBackboneTrainingEveryBackboneParameterIsFrozen()
     {
         using var model = new DetrModel(new DetrOptions { TrainBackbone = false });
@@ -108,7 +122,8 @@ public class DetrModelTests
         using var model = ModelRegistry.Create("detr-r50", new ModelArgs(NumClasses: 5));
         model.Eval();
         using var noGrad = Autograd.NoGrad();
-        using var output = (DetrOutput)ModelEntry.Forward(model, Tensor.Randn([1, 3, 64, 64]));
+        using var batch = ImageBatch.FromTensor(Tensor.Randn([1, 3, 64, 64]));
+        using var output = ((IImageModel<DetrOutput>)model).Run(batch);
         Assert.Equal([1L, 100, 6], output.Logits.Shape);
         Assert.Equal([1L, 100, 4], output.Boxes.Shape);
         Assert.Equal(5, output.Auxiliary.Count);

@@ -3,12 +3,12 @@ using Osprey.Models.Summary;
 namespace Osprey.Tests.Models.Detection.Yolo;
 
 /// <summary>
-/// `osprey info` numbers: the layer table of seed 003 row for row, and the summaries ultralytics 8.3 prints
+/// `osprey info` numbers: the layer table of the YOLO11 + Detect_MultiSEAM article row for row, and the summaries ultralytics 8.3 prints
 /// (layers = distinct module objects, the DFL conv frozen, GFLOPs = 2 x thop MACs at 640 in train mode).
 /// </summary>
 public class YoloInfoTests
 {
-    // Seed 003's printout of yolo11n with the Detect_MultiSEAM head (80 classes).
+    // The article's printout of yolo11n with the Detect_MultiSEAM head (80 classes).
     const string SeedTable = """
                            from  n    params  module                                       arguments
           0                  -1  1       464  ultralytics.nn.modules.conv.Conv             [3, 16, 3, 2]

@@ -1,0 +1,72 @@
+using Osprey.Data;
+using Osprey.Models;
+using Osprey.Torch.NN;
+
+namespace Osprey.Training;
+
+/// <summary>
+/// A task whose models output <typeparamref name="TOutput"/>: the model's type is checked once, when it is bound, and
+/// from then on outputs reach the criterion and the evaluator typed (no caller inspects an output's type).
+/// </summary>
+public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IModelOutput
+{
+    public abstract string Name { get; }
+    public abstract ModelTask Models { get; }
+    public abstract IReadOnlyList<string> LossNames { get; }
+    public abstract IReadOnlyList<string> MetricNames { get; }
+    public abstract TaskData LoadData(TrainOptions options);
+    public abstract ValidationReport Validate(TrainedModel trained, ValidationRequest request);
+    public abstract IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request);
+
+    /// <summary>The criterion for this model (read its head description here: strides, classes, reg_max).</summary>
+    protected abstract ICriterion<TOutput> CreateCriterion(IImageModel<TOutput> model, TaskData data, TrainOptions options);
+
+    protected abstract IEvaluator<TOutput> CreateEvaluator(TaskData data, TrainOptions options);
+
+    public ITaskModel Bind(Module model, TaskData data, TrainOptions options)
+    {
+        var typed = Typed(model, Name);
+        return new BoundModel(typed, CreateCriterion(typed, data, options), () => CreateEvaluator(data, options));
+    }
+
+    /// <summary>The model as this task runs it; a model of another kind is refused with its name.</summary>
+    public static IImageModel<TOutput> Typed(Module model, string task) => model as IImageModel<TOutput>
+        ?? throw new ArgumentException($"the {task} task needs a model that outputs {typeof(TOutput).Name}; {model.TypeName} does not");
+
+    sealed class BoundModel(IImageModel<TOutput> model, ICriterion<TOutput> criterion, Func<IEvaluator<TOutput>> evaluator) : ITaskModel
+    {
+        public LossTerms Loss(Batch batch) => criterion.Compute(model.Run(batch.Input), batch);
+
+        public IEvaluation StartEvaluation() => new Evaluation(model, criterion, evaluator());
+    }
+
+    sealed class Evaluation(IImageModel<TOutput> model, ICriterion<TOutput> criterion, IEvaluator<TOutput> evaluator) : IEvaluation
+    {
+        public LossTerms Add(Batch batch)
+        {
+            var output = model.Run(batch.Input);
+            evaluator.Add(output, batch);
+            return criterion.Compute(output, batch);
+        }
+
+        public IReadOnlyList<double> Values() => evaluator.Values();
+        public double Fitness => evaluator.Fitness;
+    }
+}
+
+/// <summary>A task's loss on one batch's typed output.</summary>
+public interface ICriterion<in TOutput> where TOutput : IModelOutput
+{
+    LossTerms Compute(TOutput output, Batch batch);
+}
+
+/// <summary>Accumulates validation outputs into metrics.</summary>
+public interface IEvaluator<in TOutput> where TOutput : IModelOutput
+{
+    void Add(TOutput output, Batch batch);
+
+    /// <summary>The values of <see cref="ITrainingTask.MetricNames"/>.</summary>
+    IReadOnlyList<double> Values();
+
+    double Fitness { get; }
+}

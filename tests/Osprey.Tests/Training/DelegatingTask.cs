@@ -1,0 +1,38 @@
+using Osprey.Data;
+using Osprey.Models;
+using Osprey.Training;
+using Osprey.Torch.NN;
+
+namespace Osprey.Tests.Training;
+
+/// <summary>A task that is another task except for what its training loss becomes (<see cref="Change"/>) and the term names.</summary>
+public abstract class DelegatingTask(ITrainingTask inner, IReadOnlyList<string>? lossNames = null) : ITrainingTask
+{
+    public string Name => inner.Name;
+    public ModelTask Models => inner.Models;
+    public IReadOnlyList<string> LossNames => lossNames ?? inner.LossNames;
+    public IReadOnlyList<string> MetricNames => inner.MetricNames;
+    public TaskData LoadData(TrainOptions options) => inner.LoadData(options);
+    public ValidationReport Validate(TrainedModel trained, ValidationRequest request) => inner.Validate(trained, request);
+    public IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request) => inner.Predict(trained, files, request);
+
+    /// <summary>The training loss (and, where <see cref="ChangeValidation"/>, the validation loss) as this task reports it.</summary>
+    protected abstract LossTerms Change(LossTerms loss);
+
+    protected virtual bool ChangeValidation => false;
+
+    public ITaskModel Bind(Module model, TaskData data, TrainOptions options) => new Bound(this, inner.Bind(model, data, options));
+
+    sealed class Bound(DelegatingTask task, ITaskModel inner) : ITaskModel
+    {
+        public LossTerms Loss(Batch batch) => task.Change(inner.Loss(batch));
+        public IEvaluation StartEvaluation() => new Evaluation(task, inner.StartEvaluation());
+    }
+
+    sealed class Evaluation(DelegatingTask task, IEvaluation inner) : IEvaluation
+    {
+        public LossTerms Add(Batch batch) => task.ChangeValidation ? task.Change(inner.Add(batch)) : inner.Add(batch);
+        public IReadOnlyList<double> Values() => inner.Values();
+        public double Fitness => inner.Fitness;
+    }
+}
