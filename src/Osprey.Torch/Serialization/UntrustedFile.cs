@@ -36,6 +36,13 @@ public static class UntrustedFile
         return bytes;
     }
 
+    /// <summary>The whole file as text (UTF-8 unless a byte-order mark says otherwise), as <see cref="File.ReadAllText(string)"/>.</summary>
+    public static string ReadAllText(string path, long maxBytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(ReadAllBytes(path, maxBytes)), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Why <paramref name="path"/> is not a regular file to read, or null when it is one (used to vet dataset listings).</summary>
     public static string? NotRegularReason(string path)
     {

@@ -75,3 +75,34 @@ public class SpecialFileTests
         Assert.Contains("a character device", e.Message);
     }
 }
+
+/// <summary>Detection datasets read label files, list files and YAML through the same regular-file check.</summary>
+public class DetectionSpecialFileTests
+{
+    [Fact]
+    public async Task LabelFileThatIsAFifoIsReportedNotWaitedOn()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PathOf("labels/a.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var mkfifo = Process.Start("mkfifo", [path])!) mkfifo.WaitForExit();
+        var errors = new List<string>();
+        var read = Task.Run(() => Osprey.Data.Datasets.Detection.YoloLabelFile.Parse(path, classCount: 3, errors));
+        var result = await read.WaitAsync(TimeSpan.FromSeconds(60));  // TimeoutException if the read blocked
+        Assert.Empty(result.Classes);
+        var error = Assert.Single(errors);
+        Assert.Contains(path, error);
+        Assert.Contains("a FIFO (named pipe)", error);
+    }
+
+    [Fact]
+    public void DatasetYamlThatLinksToADeviceIsRefused()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PathOf("data.yaml");
+        File.CreateSymbolicLink(path, "/dev/zero");
+        var e = Assert.ThrowsAny<IOException>(() => Osprey.Data.Datasets.Detection.DatasetYaml.Read(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("a character device", e.Message);
+    }
+}

@@ -17,7 +17,7 @@ public static class YoloConfigReader
 
     /// <summary>A model YAML file: a regular file of at most 16 MB (a FIFO or a link to a device is refused).</summary>
     public static YoloConfig ReadFile(string path) =>
-        Parse(new System.Text.UTF8Encoding(false).GetString(UntrustedFile.ReadAllBytes(path, 16 << 20)).TrimStart('\uFEFF'), path);
+        Parse(UntrustedFile.ReadAllText(path, 16 << 20), path);
 
     public static YoloConfig Parse(string text, string source)
     {
