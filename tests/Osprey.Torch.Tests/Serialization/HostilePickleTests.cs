@@ -50,14 +50,19 @@ public class HostilePickleTests(ITestOutputHelper output)
             Assert.Contains(file, plain.Message);
             path = AsArchive(path);
         }
-        using (var scope = TensorScope.Begin())
+        try
         {
+            using var scope = TensorScope.Begin();
             var e = Assert.Throws<TorchException>(() => TorchLoad.Load(path, limits));
             output.WriteLine(e.Message);
             Assert.Contains(c.Expect, e.Message);
             Assert.Contains(Path.GetFileName(path), e.Message);
             var e2 = Assert.Throws<TorchException>(() => TorchLoad.LoadStateDict(path, limits: limits));
             Assert.Equal(e.Message, e2.Message);
+        }
+        finally
+        {
+            if (path != Hostile(file)) System.IO.File.Delete(path);
         }
         Assert.Equal(before, Tensor.LiveCount);  // storages made before the refusal were released
         Assert.False(System.IO.File.Exists(c.Marker), $"{file}: marker {c.Marker} exists");
