@@ -32,6 +32,7 @@ public static class YoloDataset
             else images.AddRange(ListedImages(item, errors));
         }
         DatasetFormatException.ThrowIfAny(source, errors);
+        images.Sort(StringComparer.Ordinal); // ultralytics sorts the whole split, list files included
         if (images.Count == 0) throw new InvalidDataException($"{source}: no images in {string.Join(", ", yaml.Split(split))}");
         var labels = images.Select(LabelPathOf).ToArray();
         foreach (var item in yaml.Split(split).Where(Directory.Exists)) CheckOrphanLabels(item, errors);

@@ -1,8 +1,8 @@
 using Osprey.Data.Images;
 
-namespace Osprey.Tests.Data;
+namespace Osprey.Tests.Data.Images;
 
-public class PalettePngTests
+public class PaletteIndexPngTests
 {
     [Fact]
     public void IndicesReadBackThroughLibpngAndColoursAreVocs()
