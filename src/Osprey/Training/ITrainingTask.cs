@@ -70,6 +70,9 @@ public interface IEvaluation
 
     /// <summary>What "best" maximizes (top-1 for classification, mIoU for segmentation, mAP for detection).</summary>
     double Fitness { get; }
+
+    /// <summary>The task's evaluator with everything it accumulated (a confusion matrix, curves), for pictures and reports.</summary>
+    object Evaluator { get; }
 }
 
 /// <summary>

@@ -270,6 +270,7 @@ public sealed class Trainer : IDisposable
                     count += batch.Count;
                 }
         model.Train();
+        foreach (var c in callbacks) c.OnValidationEnd(this, epoch, evaluation);
         return (sums.Select(v => v / Math.Max(1, count)).ToArray(), evaluation.Values().ToArray(), evaluation.Fitness);
     }
 

@@ -57,6 +57,7 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
 
         public IReadOnlyList<double> Values() => evaluator.Values();
         public double Fitness => evaluator.Fitness;
+        public object Evaluator => evaluator;
     }
 }
 

@@ -46,5 +46,6 @@ public class DelegatingTask(ITrainingTask inner, IReadOnlyList<string>? lossName
         public LossTerms Add(Batch batch) => task.ChangeValidation ? task.Change(inner.Add(batch)) : inner.Add(batch);
         public IReadOnlyList<double> Values() => inner.Values();
         public double Fitness => inner.Fitness;
+        public object Evaluator => inner.Evaluator;
     }
 }
