@@ -60,7 +60,7 @@ internal static unsafe partial class NativeMethods
         "osp_tensor_requires_grad", "osp_tensor_set_requires_grad", "osp_tensor_is_leaf", "osp_tensor_same",
         "osp_tensor_data_ptr", "osp_tensor_from_data", "osp_tensor_to_data", "osp_op_find", "osp_op_schema",
         "osp_op_call", "osp_backward", "osp_tensor_grad", "osp_tensor_set_grad", "osp_grad_enabled",
-        "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit",
+        "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit", "osp_open_regular_file",
     ];
 
     public static string LastError() => Marshal.PtrToStringUTF8(osp_last_error()) ?? "";
