@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Osprey.Torch;
+using Osprey.Torch.Distributed;
+
+namespace Osprey.Distributed.Worker;
+
+/// <summary>
+/// One rank of a distributed test: <c>Osprey.Distributed.Worker SCENARIO [TIMEOUT_SECONDS] [ARGS...]</c>, its place in
+/// the group from torchrun's variables (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT). Prints <c>READY</c> once joined and
+/// <c>RESULT {json}</c> at the end; exits 3 with the message on stderr when a collective fails.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: Osprey.Distributed.Worker collectives|hold|survive [timeout-seconds] [args]");
+            return 2;
+        }
+        LibTorch.Threads = 1;
+        var timeout = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30);
+        var launch = LaunchEnvironment.FromProcess();
+        try
+        {
+            using var group = launch.Join(timeout);
+            Console.WriteLine("READY");
+            object? result = args[0] switch
+            {
+                "collectives" => CollectiveScenario.Run(group),
+                "hold" => FaultScenario.Hold(group),
+                "survive" => FaultScenario.Survive(group),
+                _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
+            };
+            Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+            return 0;
+        }
+        catch (DistributedException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 3;
+        }
+    }
+}
