@@ -43,6 +43,10 @@ OSC_EXPORT int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, osc_i
 /* channels 1..4 (gray, gray+alpha, RGB, RGBA); bytes_per_sample 1 or 2. */
 OSC_EXPORT int osc_png_encode(const uint8_t* pixels, const osc_image* info, int compression_level, uint8_t** out,
                               size_t* out_size, char* err, size_t err_size);
+/* An 8-bit palette PNG of width x height indices, each below colors (1..256); palette holds colors RGB triplets. */
+OSC_EXPORT int osc_png_encode_palette(const uint8_t* indices, int32_t width, int32_t height, const uint8_t* palette,
+                                      int32_t colors, int compression_level, uint8_t** out, size_t* out_size, char* err,
+                                      size_t err_size);
 /* channels 1 or 3, 8-bit; quality 1..100; colour is 4:2:0 subsampled. */
 OSC_EXPORT int osc_jpeg_encode(const uint8_t* pixels, const osc_image* info, int quality, uint8_t** out,
                                size_t* out_size, char* err, size_t err_size);

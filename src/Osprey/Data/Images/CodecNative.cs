@@ -24,6 +24,10 @@ internal static unsafe partial class CodecNative
     public static partial int osc_png_encode(byte* pixels, in CodecImage info, int compressionLevel, out IntPtr output, out nuint outputSize, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]
+    public static partial int osc_png_encode_palette(byte* indices, int width, int height, byte* palette, int colors, int compressionLevel,
+                                                     out IntPtr output, out nuint outputSize, byte* err, nuint errSize);
+
+    [LibraryImport(CodecLibrary.Name)]
     public static partial int osc_jpeg_encode(byte* pixels, in CodecImage info, int quality, out IntPtr output, out nuint outputSize, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]

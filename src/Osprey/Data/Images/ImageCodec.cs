@@ -145,6 +145,22 @@ public static class ImageCodec
                                     "convert floats with (x * 255).Round().Clamp(0, 255).To(DType.UInt8)", nameof(image));
     }
 
+    /// <summary>8-bit palette PNG bytes of a row-major width x height index image; <paramref name="palette"/> holds
+    /// one RGB triplet per colour (1..256), and every index must have one.</summary>
+    public static unsafe byte[] EncodePalettePng(ReadOnlySpan<byte> indices, int width, int height, ReadOnlySpan<byte> palette, int compressionLevel = 6)
+    {
+        if (indices.Length != (long)width * height) throw new ArgumentException($"palette PNG: {indices.Length} indices for a {width}x{height} image");
+        if (palette.Length % 3 != 0) throw new ArgumentException($"palette PNG: {palette.Length} palette bytes are not RGB triplets");
+        byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
+        IntPtr output;
+        nuint size;
+        int status;
+        fixed (byte* i = indices)
+        fixed (byte* p = palette)
+            status = CodecNative.osc_png_encode_palette(i, width, height, p, palette.Length / 3, compressionLevel, out output, out size, err, CodecNative.ErrorBufferSize);
+        return TakeOutput(status, output, size, err, "palette PNG");
+    }
+
     static unsafe byte[] Encode(byte[] pixels, CodecImage info, int setting, bool png)
     {
         byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
@@ -157,7 +173,12 @@ public static class ImageCodec
                 ? CodecNative.osc_png_encode(p, in info, setting, out output, out size, err, CodecNative.ErrorBufferSize)
                 : CodecNative.osc_jpeg_encode(p, in info, setting, out output, out size, err, CodecNative.ErrorBufferSize);
         }
-        if (status != CodecNative.Ok) throw new InvalidOperationException($"{(png ? "PNG" : "JPEG")} encode failed: {CodecNative.Message(err)}");
+        return TakeOutput(status, output, size, err, png ? "PNG" : "JPEG");
+    }
+
+    static unsafe byte[] TakeOutput(int status, IntPtr output, nuint size, byte* err, string what)
+    {
+        if (status != CodecNative.Ok) throw new ArgumentException($"{what} encode failed: {CodecNative.Message(err)}");
         try
         {
             return new ReadOnlySpan<byte>((void*)output, checked((int)size)).ToArray();
