@@ -15,7 +15,7 @@ public static class Program
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: Osprey.Distributed.Worker collectives|hold|survive [timeout-seconds] [args]");
+            Console.Error.WriteLine("usage: Osprey.Distributed.Worker collectives|hold|survive|train [timeout-seconds] [args]");
             return 2;
         }
         LibTorch.Threads = 1;
@@ -30,6 +30,7 @@ public static class Program
                 "collectives" => CollectiveScenario.Run(group),
                 "hold" => FaultScenario.Hold(group),
                 "survive" => FaultScenario.Survive(group),
+                "train" => TrainScenario.Run(group, args[2..]),
                 _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
             };
             Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
