@@ -17,6 +17,17 @@ public static class FaultScenario
         return "held";
     }
 
+    /// <summary>The last rank kills itself (SIGKILL) after the first barrier; the others all-reduce without it and throw.</summary>
+    public static object Crash(ProcessGroup group)
+    {
+        if (group.Rank == group.WorldSize - 1)
+        {
+            group.Barrier();
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
+        return Survive(group);
+    }
+
     /// <summary>Passes the first barrier, then all-reduces with a peer that does not come: throws.</summary>
     public static object Survive(ProcessGroup group)
     {

@@ -15,7 +15,7 @@ public static class Program
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: Osprey.Distributed.Worker collectives|hold|survive|train [timeout-seconds] [args]");
+            Console.Error.WriteLine("usage: Osprey.Distributed.Worker collectives|hold|survive|crash|train [timeout-seconds] [args]");
             return 2;
         }
         LibTorch.Threads = 1;
@@ -25,11 +25,14 @@ public static class Program
         {
             using var group = launch.Join(timeout);
             Console.WriteLine("READY");
+            Console.WriteLine($"ENV rank={launch.Rank} world={launch.WorldSize} local_rank={launch.LocalRank} " +
+                $"local_world={launch.LocalWorldSize} omp_threads={Environment.GetEnvironmentVariable("OMP_NUM_THREADS")}");
             object? result = args[0] switch
             {
                 "collectives" => CollectiveScenario.Run(group),
                 "hold" => FaultScenario.Hold(group),
                 "survive" => FaultScenario.Survive(group),
+                "crash" => FaultScenario.Crash(group),
                 "train" => TrainScenario.Run(group, args[2..]),
                 _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
             };
