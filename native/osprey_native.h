@@ -100,10 +100,11 @@ OSP_API int osp_inference_mode_enter(int32_t enabled, void** guard);
 OSP_API int osp_inference_mode_exit(void* guard);
 
 // data-parallel collectives (c10d ProcessGroupGloo over a TCPStore, joined as torch.distributed's default group).
-// Every call blocks until all ranks take part, and fails instead within the timeout (or at once when a peer is gone).
-// Several tensors of one call travel as one buffer and are updated in place.
+// Every call blocks until all ranks take part, and fails instead within the timeout (or at once when a peer is gone);
+// joining waits at most join_timeout_ms for the other ranks to start. Several tensors of one call travel as one buffer
+// and are updated in place.
 OSP_API int osp_dist_init(const char* host, int32_t port, int32_t is_master, int32_t rank, int32_t world_size,
-                          int64_t timeout_ms, osp_group* out);
+                          int64_t timeout_ms, int64_t join_timeout_ms, osp_group* out);
 OSP_API int osp_dist_free(osp_group g);
 OSP_API int osp_dist_all_reduce(osp_group g, const osp_tensor* tensors, int64_t n, int32_t op);
 OSP_API int osp_dist_broadcast(osp_group g, const osp_tensor* tensors, int64_t n, int32_t root);

@@ -133,7 +133,7 @@ c10d::ReduceOp reduce_op(int32_t op) {
 extern "C" {
 
 int osp_dist_init(const char* host, int32_t port, int32_t is_master, int32_t rank, int32_t world_size,
-                  int64_t timeout_ms, osp_group* out) {
+                  int64_t timeout_ms, int64_t join_timeout_ms, osp_group* out) {
   OSP_GUARD({
     *out = nullptr;
     if (host == nullptr || *host == '\0') throw std::invalid_argument("master address is empty");
@@ -141,31 +141,33 @@ int osp_dist_init(const char* host, int32_t port, int32_t is_master, int32_t ran
     if (world_size < 1) throw std::invalid_argument("world size " + std::to_string(world_size) + " is below 1");
     if (rank < 0 || rank >= world_size)
       throw std::invalid_argument("rank " + std::to_string(rank) + " is not in 0.." + std::to_string(world_size - 1));
-    if (timeout_ms < 1) throw std::invalid_argument("timeout must be positive");
+    if (timeout_ms < 1 || join_timeout_ms < 1) throw std::invalid_argument("timeouts must be positive");
 
     auto group = std::make_unique<Group>();
     group->rank = rank;
     group->world = world_size;
-    group->timeout = std::chrono::milliseconds(timeout_ms);
+    group->timeout = std::chrono::milliseconds(join_timeout_ms);  // the rendezvous' bound, until every rank is in
 
     c10d::TCPStoreOptions store_options;
     store_options.port = static_cast<std::uint16_t>(port);
     store_options.isServer = is_master != 0;
     store_options.numWorkers = static_cast<std::size_t>(world_size);
     store_options.waitWorkers = true;
-    store_options.timeout = group->timeout;
+    store_options.timeout = std::chrono::milliseconds(join_timeout_ms);
     store_options.multiTenant = true;
     auto tcp = c10::make_intrusive<c10d::TCPStore>(std::string(host), store_options);
 
     group->store = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
     auto pg_store = c10::make_intrusive<c10d::PrefixStore>("0", group->store);
-    auto options = c10d::ProcessGroupGloo::Options::create(group->timeout);
+    auto options = c10d::ProcessGroupGloo::Options::create(std::chrono::milliseconds(timeout_ms));
     options->devices = devices(host);
     options->threads = static_cast<int>(options->devices.size()) * 2;
     group->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(pg_store, rank, world_size, options);
 
     store_barrier(*group);
     group->pg->setSequenceNumberForGroup();
+    group->timeout = std::chrono::milliseconds(timeout_ms);  // from now on every store and collective wait
+    tcp->setTimeout(group->timeout);
     *out = group.release();
   })
 }

@@ -62,6 +62,7 @@ public sealed record LaunchEnvironment(int Rank, int WorldSize, int LocalRank, i
         return new LaunchEnvironment(rank, world, localRank, localWorld, addr ?? DefaultMasterAddr, port ?? DefaultMasterPort);
     }
 
-    /// <summary>Joins this worker's group (rank 0 hosts the store).</summary>
-    public ProcessGroup Join(TimeSpan timeout) => ProcessGroup.Create(Rank, WorldSize, MasterAddr, MasterPort, timeout);
+    /// <summary>Joins this worker's group (rank 0 hosts the store); see <see cref="ProcessGroup.Create"/> for the timeouts.</summary>
+    public ProcessGroup Join(TimeSpan timeout, TimeSpan? joinTimeout = null) =>
+        ProcessGroup.Create(Rank, WorldSize, MasterAddr, MasterPort, timeout, joinTimeout);
 }

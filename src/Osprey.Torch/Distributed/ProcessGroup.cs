@@ -30,9 +30,11 @@ public sealed unsafe class ProcessGroup : IDisposable
     /// <summary>
     /// Joins the group: rank 0 (or the rank given <paramref name="isMaster"/> true) hosts the store on
     /// <paramref name="masterPort"/>, the others connect to it; returns once all <paramref name="worldSize"/> ranks have
-    /// joined, or throws after <paramref name="timeout"/>.
+    /// joined, or throws after <paramref name="joinTimeout"/> (default: <paramref name="timeout"/>, the bound of every
+    /// collective afterwards; a longer one lets slow-starting ranks arrive while a dead peer is still noticed soon).
     /// </summary>
-    public static ProcessGroup Create(int rank, int worldSize, string masterAddr, int masterPort, TimeSpan timeout, bool? isMaster = null)
+    public static ProcessGroup Create(int rank, int worldSize, string masterAddr, int masterPort, TimeSpan timeout,
+        TimeSpan? joinTimeout = null, bool? isMaster = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(masterAddr);
         if (worldSize < 1) throw new ArgumentOutOfRangeException(nameof(worldSize), worldSize, "the world size must be at least 1");
@@ -41,14 +43,16 @@ public sealed unsafe class ProcessGroup : IDisposable
         if (masterPort is < 1 or > 65535)
             throw new ArgumentOutOfRangeException(nameof(masterPort), masterPort, "the master port must be in 1..65535");
         if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "the timeout must be positive");
+        var join = joinTimeout ?? timeout;
+        if (join <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(joinTimeout), join, "the join timeout must be positive");
 
         var master = isMaster ?? rank == 0;
         var status = NativeMethods.osp_dist_init(masterAddr, masterPort, master ? 1 : 0, rank, worldSize,
-            (long)Math.Ceiling(timeout.TotalMilliseconds), out var group);
+            (long)Math.Ceiling(timeout.TotalMilliseconds), (long)Math.Ceiling(join.TotalMilliseconds), out var group);
         if (status != 0)
             throw new DistributedException(
                 $"rank {rank} of {worldSize} could not join the process group at {masterAddr}:{masterPort} " +
-                $"({(master ? "hosting" : "connecting to")} the store, timeout {timeout.TotalSeconds:0.###} s): {NativeMethods.LastError()}");
+                $"({(master ? "hosting" : "connecting to")} the store, join timeout {join.TotalSeconds:0.###} s): {NativeMethods.LastError()}");
         return new ProcessGroup(group, rank, worldSize, timeout);
     }
 

@@ -50,7 +50,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial int osp_inference_mode_exit(IntPtr guard);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int osp_dist_init(string host, int port, int isMaster, int rank, int worldSize, long timeoutMs, out IntPtr group);
+    public static partial int osp_dist_init(string host, int port, int isMaster, int rank, int worldSize, long timeoutMs, long joinTimeoutMs, out IntPtr group);
     [LibraryImport(Library)] public static partial int osp_dist_free(IntPtr group);
     [LibraryImport(Library)] public static partial int osp_dist_all_reduce(IntPtr group, IntPtr* tensors, long n, int op);
     [LibraryImport(Library)] public static partial int osp_dist_broadcast(IntPtr group, IntPtr* tensors, long n, int root);

@@ -11,7 +11,7 @@ public class CollectiveTests
     public void EveryRankGetsTheReducedBroadcastAndGatheredValues(int world)
     {
         var port = RankProcess.FreePort();
-        var ranks = Enumerable.Range(0, world).Select(r => RankProcess.Worker(r, world, port, "collectives", 30)).ToList();
+        var ranks = Enumerable.Range(0, world).Select(r => RankProcess.Worker(r, world, port, "collectives", "30")).ToList();
         try
         {
             foreach (var rank in ranks) CollectiveExpectations.Check(rank.Result(Bound), world, rank.Name);

@@ -16,7 +16,7 @@ public class InteropTests
     {
         var port = RankProcess.FreePort();
         var ranks = Enumerable.Range(0, world)
-            .Select(r => r == pythonRank ? RankProcess.Python(r, world, port, 30) : RankProcess.Worker(r, world, port, "collectives", 30))
+            .Select(r => r == pythonRank ? RankProcess.Python(r, world, port, 30) : RankProcess.Worker(r, world, port, "collectives", "30"))
             .ToList();
         try
         {

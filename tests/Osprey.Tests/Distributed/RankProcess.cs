@@ -62,12 +62,13 @@ public sealed class RankProcess : IDisposable
     }
 
     /// <summary>Starts the C# worker as rank <paramref name="rank"/> with torchrun's variables on 127.0.0.1.</summary>
-    public static RankProcess Worker(int rank, int world, int port, string scenario, double timeoutSeconds, params string[] args)
+    /// <param name="timeoutSeconds">The collective timeout in seconds, optionally "/join seconds" (the worker's argument).</param>
+    public static RankProcess Worker(int rank, int world, int port, string scenario, string timeoutSeconds, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(WorkerDll);
         start.ArgumentList.Add(scenario);
-        start.ArgumentList.Add(timeoutSeconds.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(timeoutSeconds);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["RANK"] = rank.ToString(CultureInfo.InvariantCulture);
         start.Environment["WORLD_SIZE"] = world.ToString(CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ public class DataParallelTests
     {
         var port = RankProcess.FreePort();
         var ranks = Enumerable.Range(0, world)
-            .Select(r => RankProcess.Worker(r, world, port, "train", 30, $"{steps}", $"{globalBatch}", "256")).ToList();
+            .Select(r => RankProcess.Worker(r, world, port, "train", "30", $"{steps}", $"{globalBatch}", "256")).ToList();
         try
         {
             var results = ranks.Select(r => r.Result(Bound)).ToList();

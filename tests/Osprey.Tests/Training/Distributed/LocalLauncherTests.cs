@@ -24,11 +24,11 @@ public class LocalLauncherTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new LaunchPlan(0));
     }
 
-    static (LaunchOutcome Outcome, ConcurrentQueue<(int Rank, string Line)> Lines) Launch(string scenario, double timeout)
+    static (LaunchOutcome Outcome, ConcurrentQueue<(int Rank, string Line)> Lines) Launch(string scenario, string timeout)
     {
         var lines = new ConcurrentQueue<(int, string)>();
         var plan = new LaunchPlan(2, masterAddr: "127.0.0.1", masterPort: RankProcess.FreePort());
-        var outcome = LocalLauncher.Run(plan, "dotnet", [RankProcess.WorkerDll, scenario, $"{timeout}"], Grace, cores: 2,
+        var outcome = LocalLauncher.Run(plan, "dotnet", [RankProcess.WorkerDll, scenario, timeout], Grace, cores: 2,
             (rank, line) => lines.Enqueue((rank, line)));
         return (outcome, lines);
     }
@@ -36,7 +36,7 @@ public class LocalLauncherTests
     [Fact]
     public void TwoLocalRanksGetTorchrunsVariablesAndRunTheirCollectives()
     {
-        var (outcome, lines) = Launch("collectives", 30);
+        var (outcome, lines) = Launch("collectives", "30");
         Assert.True(outcome.ExitCode == 0, $"{outcome.Failure}: {string.Join("\n", lines.Select(l => l.Line))}");
         Assert.Equal([0, 0], outcome.ExitCodes);
         Assert.Null(outcome.FailedRank);
@@ -52,7 +52,7 @@ public class LocalLauncherTests
     [Fact]
     public void AKilledRankIsNamedAndItsPeerStopsWithItsOwnError()
     {
-        var (outcome, lines) = Launch("crash", 5);
+        var (outcome, lines) = Launch("crash", "5/60");
         Assert.Equal(1, outcome.FailedRank);
         Assert.Equal("rank 1 (local rank 1) exited with code 137 (killed by signal 9)", outcome.Failure);
         Assert.Equal(137, outcome.ExitCode);
