@@ -1,5 +1,6 @@
 using Osprey.Models;
 using Osprey.Training.Classification;
+using Osprey.Training.Detection;
 
 namespace Osprey.Training;
 
@@ -13,6 +14,8 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<ModelEntry?, ITrainingTask>> Tasks = new(StringComparer.Ordinal)
     {
         ["classify"] = _ => new ClassificationTask(),
+        ["detect"] = model => model?.Family == "detr" ? new DetrTask() : throw new OptionsException("model",
+            $"the detect task trains detr models for now (YOLO's recipe lands next); {model?.Name ?? "no model"} is not one"),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;
