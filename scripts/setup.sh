@@ -7,6 +7,7 @@ configuration="${1:-Release}"
 
 packages=(
   libtorch-dev cmake g++ make            # the native shim against Debian's libtorch 1.13.1
+  libgloo-dev                            # headers of the Gloo backend behind c10d (distributed training)
   libopenblas0-pthread                   # optimized BLAS behind libblas.so.3 (the reference BLAS is ~100x slower)
   libturbojpeg0-dev libpng-dev           # image codecs
   dataset-fashion-mnist                  # the built-in default dataset
