@@ -94,7 +94,7 @@ public static class TrainCommand
             Console.Error.WriteLine(File.Exists(last)
                 ? $"\nosprey train: stopped at once; {last} (epoch {trainer.EpochsDone}) is intact: --resume {last} continues"
                 : "\nosprey train: stopped at once, before the first epoch ended (no checkpoint)");
-            Environment.Exit(Cli.Interrupted);
+            ImmediateExit.Now(Cli.Interrupted);
         };
         Console.CancelKeyPress += onCancel;
         try
