@@ -10,7 +10,9 @@ packages=(
   libopenblas0-pthread                   # optimized BLAS behind libblas.so.3 (the reference BLAS is ~100x slower)
   libturbojpeg0-dev libpng-dev           # image codecs
   dataset-fashion-mnist                  # the built-in default dataset
+  labelme-examples                       # real VOC-format photos with palette masks (segmentation dataset tests)
   python3-torch python3-torchvision python3-yaml  # the PyTorch reference for golden tests and benchmarks
+  python3-pil                            # tools/reference/write_hostile_files.py (JPEG headers)
   fonts-dejavu-core                      # the font of labels and plots (Osprey.Visuals)
   chromium                               # headless browser that checks report.html in the tests
 )

@@ -38,7 +38,7 @@ public static class PredictCommand
         if (top < 1) return Cli.Usage($"--top {top}: expected an integer >= 1");
         var files = ImageFiles.Find(sources);
         using var trained = TrainedModel.Load(weights);
-        var task = TaskRegistry.Get(trained.Info.Task);
+        var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         var request = new PredictRequest(Top: top);
         var array = new JsonArray();
         int failed = 0;

@@ -38,7 +38,7 @@ public static class ValCommand
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
         if (split is not ("val" or "train")) return Cli.Usage($"--split {split}: expected val or train");
         using var trained = TrainedModel.Load(weights);
-        var report = TaskRegistry.Get(trained.Info.Task).Validate(trained, new ValidationRequest(data, batch, workers, Split: split));
+        var report = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Validate(trained, new ValidationRequest(data, batch, workers, Split: split));
         if (json)
         {
             Console.WriteLine(ToJson(report, trained, split).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

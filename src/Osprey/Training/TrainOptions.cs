@@ -110,7 +110,7 @@ public sealed record TrainOptions
         {
             throw new OptionsException("model", $"option 'model' = {Model}: {e.Message}");
         }
-        var task = TaskRegistry.Get(Task);
+        var task = TaskRegistry.Get(Task, Model);
         if (entry.Task != task.Models)
             throw new OptionsException("model", $"option 'model' = {Model} is a {entry.Task.ToString().ToLowerInvariant()} model; " +
                                                 $"the {Task} task trains {task.Models.ToString().ToLowerInvariant()} models: " +
@@ -123,10 +123,16 @@ public sealed record TrainOptions
             bool ok = option.Type switch
             {
                 ModelOptionType.Integer => long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1,
+                ModelOptionType.Number => double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x >= 0,
                 ModelOptionType.Boolean => value is "true" or "false",
                 _ => false,
             };
-            Require(ok, key, value, option.Type == ModelOptionType.Integer ? "an integer >= 1" : "true or false");
+            Require(ok, key, value, option.Type switch
+            {
+                ModelOptionType.Integer => "an integer >= 1",
+                ModelOptionType.Number => "a finite number >= 0",
+                _ => "true or false",
+            });
         }
     }
 

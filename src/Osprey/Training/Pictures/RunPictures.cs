@@ -38,7 +38,7 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
         {
             var loader = new DataLoader(trainer.Data.Train, trainer.Data.TrainTransform,
                 new LoaderOptions { BatchSize = trainer.Options.Batch, Shuffle = true, Seed = trainer.Options.Seed, Workers = 0 },
-                TaskRegistry.Get(trainer.Options.Task).Collate);
+                trainer.Task.Collate);
             foreach (var batch in loader.Epoch(0).Take(TrainBatches))
                 using (batch)
                     RecordTrainBatch(trainer, batch.Number, batch.Images, batch.Labels);
@@ -56,7 +56,7 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
             if (evaluated is not IImageModel<ClassificationOutput> classifier) return;
             var loader = new DataLoader(val, trainer.Data.ValTransform,
                 new LoaderOptions { BatchSize = trainer.Options.Batch * 2, Shuffle = false, Seed = trainer.Options.Seed, Workers = 0 },
-                TaskRegistry.Get(trainer.Options.Task).Collate);
+                trainer.Task.Collate);
             using var batch = loader.Epoch(0).First();
             using var scope = TensorScope.Begin();
             evaluated.Eval();
