@@ -1,5 +1,6 @@
 using Osprey.Models;
 using Osprey.Training.Classification;
+using Osprey.Training.Detection;
 
 namespace Osprey.Training;
 
@@ -13,6 +14,9 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<ModelEntry?, ITrainingTask>> Tasks = new(StringComparer.Ordinal)
     {
         ["classify"] = _ => new ClassificationTask(),
+        ["detect"] = model => model?.Family == "detr"
+            ? throw new OptionsException("model", $"model {model.Name}: DETR's detect task is not available yet (YOLO models train with --task detect)")
+            : new YoloTask(),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;
