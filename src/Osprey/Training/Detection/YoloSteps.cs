@@ -20,13 +20,14 @@ public sealed class YoloSteps : IStepPolicy
 
     public YoloSteps(UltralyticsRecipe recipe) => Recipe = recipe;
 
-    /// <summary>ultralytics' hyperparameters from the run's options: its defaults (SGD/AdamW by the auto rule, momentum
-    /// 0.937, 3 warm-up epochs, linear decay) except what the options set that ultralytics also has: lr0 (which, as
-    /// in ultralytics, only counts with an explicit optimizer), lrf and the weight decay.</summary>
+    /// <summary>ultralytics' hyperparameters from the run's options: its defaults (optimizer auto: SGD for long runs,
+    /// AdamW with its fitted lr for short ones; momentum 0.937, 3 warm-up epochs, linear decay) with the options that
+    /// mean the same thing in both: lrf and the weight decay. TrainOptions has no "auto" optimizer and the trainer
+    /// fills lr0 in before the steps are made, so an explicit optimizer/lr0 cannot be told from the defaults yet:
+    /// the detect task always resolves the optimizer by ultralytics' auto rule (which, as in ultralytics, ignores lr0).</summary>
     public static UltralyticsHyperparameters Hyperparameters(TrainOptions o) => new()
     {
-        Optimizer = o.Lr0 is null ? "auto" : o.Optimizer == OptimizerKind.AdamW ? "AdamW" : "SGD",
-        Lr0 = o.Lr0 ?? 0.01,
+        Optimizer = "auto",
         Lrf = o.Lrf,
         WeightDecay = o.WeightDecay,
     };
