@@ -85,6 +85,8 @@ public sealed class YoloDetector
             Confidence = request.Confidence ?? DefaultConfidence,
             Iou = request.Iou ?? DefaultIou,
             MaxDetections = request.MaxDetections,
+            Classes = request.Classes,
+            Agnostic = request.Agnostic,
         };
     }
 

@@ -125,4 +125,21 @@ public class YoloTaskTests
         Assert.Contains("yolo11n", e.Message);
         Assert.False(Directory.Exists(project));
     }
+
+    [Fact]
+    public void BadDataSpecsNameWhatWasExpected()
+    {
+        using var folder = new TempFolder();
+        var missing = Assert.Throws<FileNotFoundException>(() => YoloData.Open(folder.PathOf("nope.yaml")));
+        Assert.Contains("nope.yaml' does not exist", missing.Message);
+        var isFolder = Assert.Throws<FileNotFoundException>(() => YoloData.Open(folder.Root));
+        Assert.Contains("is a folder", isFolder.Message);
+        var noTrain = folder.Write("annotations/instances_all.json", "{}"u8.ToArray());
+        Assert.Contains("must contain 'train'", Assert.Throws<InvalidDataException>(() => YoloData.Open(noTrain)).Message);
+        var noVal = folder.Write("annotations/instances_train.json", "{}"u8.ToArray());
+        var e = Assert.Throws<FileNotFoundException>(() => YoloData.Open(noVal));
+        Assert.Equal(folder.PathOf("annotations/instances_val.json"), e.FileName);
+        var text = folder.Write("data.txt", "x"u8.ToArray());
+        Assert.Contains("expected a .yaml/.yml dataset file or a .json COCO instances file", Assert.Throws<InvalidDataException>(() => YoloData.Open(text)).Message);
+    }
 }
