@@ -14,6 +14,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial int osp_cuda_device_count(out long count);
     [LibraryImport(Library)] public static partial long osp_live_tensors();
     [LibraryImport(Library)] public static partial void osp_free(IntPtr p);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] public static partial int osp_open_regular_file(string path, out int fd, out long size);
 
     [LibraryImport(Library)] public static partial int osp_set_num_threads(int n);
     [LibraryImport(Library)] public static partial int osp_get_num_threads();

@@ -14,9 +14,7 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<ModelEntry?, ITrainingTask>> Tasks = new(StringComparer.Ordinal)
     {
         ["classify"] = _ => new ClassificationTask(),
-        ["detect"] = model => model?.Family == "detr"
-            ? throw new OptionsException("model", $"model {model.Name}: DETR's detect task is not available yet (YOLO models train with --task detect)")
-            : new YoloTask(),
+        ["detect"] = model => model?.Family == "detr" ? new DetrTask() : new YoloTask(),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;

@@ -51,7 +51,7 @@ public sealed class Trainer : IDisposable
         this.callbacks = callbacks?.ToList() ?? [];
         Data = task.LoadData(options);
         // The options as the run resolves them (input side, model options, learning rate): what args.yaml and the checkpoints record.
-        info = RunInfo.For(options with { Imgsz = Data.ImageSize, Lr0 = options.InitialLr }, Data);
+        info = RunInfo.For(options with { Imgsz = Data.ImageSize, Lr0 = options.Lr0 ?? task.DefaultLr(options) }, Data);
         options = Options = info.Options with { ModelOptions = new ModelOptionValues(info.ModelOptions) };
         info = info with { Options = options };
 
@@ -270,6 +270,7 @@ public sealed class Trainer : IDisposable
                     count += batch.Count;
                 }
         model.Train();
+        foreach (var c in callbacks) c.OnValidationEnd(this, epoch, evaluation);
         return (sums.Select(v => v / Math.Max(1, count)).ToArray(), evaluation.Values().ToArray(), evaluation.Fitness);
     }
 

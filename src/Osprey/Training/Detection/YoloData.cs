@@ -41,17 +41,7 @@ public sealed record YoloData(DetectionDataset Train, DetectionDataset Val, int?
 
     static YoloData FromCoco(string trainFile, Action<string>? log)
     {
-        var name = Path.GetFileName(trainFile);
-        if (!name.Contains("train", StringComparison.Ordinal))
-            throw new InvalidDataException($"COCO data {trainFile}: the file name must contain 'train' so its val file (same name with 'val') can be found");
-        var valFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(trainFile))!, name.Replace("train", "val", StringComparison.Ordinal));
-        if (!File.Exists(valFile))
-            throw new FileNotFoundException($"COCO data {trainFile}: its val file {valFile} does not exist", valFile);
-        var train = CocoDataset.Open(trainFile, log: log);
-        var val = CocoDataset.Open(valFile, log: log);
-        if (!train.Classes.SequenceEqual(val.Classes))
-            throw new InvalidDataException($"COCO data: {valFile} has categories [{string.Join(", ", val.Classes)}], " +
-                                           $"{trainFile} has [{string.Join(", ", train.Classes)}]; they must be the same");
-        return new YoloData(train, val, null, $"COCO {Path.GetFullPath(trainFile)} + {name.Replace("train", "val", StringComparison.Ordinal)}");
+        var (train, val, description) = DetectionSource.OpenCoco(trainFile, log);
+        return new YoloData(train, val, null, description);
     }
 }

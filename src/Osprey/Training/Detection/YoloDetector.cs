@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Osprey.Data;
 using Osprey.Data.Images;
 using Osprey.Data.Transforms;
@@ -9,56 +8,15 @@ using Osprey.Models;
 using Osprey.Models.Detection;
 using Osprey.Models.Detection.Boxes;
 using Osprey.Torch;
-using Osprey.Visuals;
 
 namespace Osprey.Training.Detection;
-
-/// <summary>One detected object: class, confidence and corners (x0, y0, x1, y1) in pixels of the original image.</summary>
-public sealed record DetectedObject(int Class, string Name, double Confidence, float X0, float Y0, float X1, float Y1);
-
-/// <summary>One image's detections, best first.</summary>
-public sealed record DetectionPrediction(string Source, int Width, int Height, IReadOnlyList<DetectedObject> Objects) : IPrediction
-{
-    /// <summary>ultralytics' summary: the image size and the count per class ("256x192 2 Shirt, 1 Bag"), then each object.</summary>
-    public string Text => $"{Width}x{Height} " + (Objects.Count == 0
-        ? "(no detections)"
-        : string.Join(", ", Objects.GroupBy(o => o.Name).Select(g => $"{g.Count()} {g.Key}")) + ": " +
-          string.Join("; ", Objects.Select(o => FormattableString.Invariant($"{o.Name} {o.Confidence:0.00} [{o.X0:0.#}, {o.Y0:0.#}, {o.X1:0.#}, {o.Y1:0.#}]"))));
-
-    /// <summary>COCO results style per object (category_id, bbox as x, y, width, height, score) plus the class name.</summary>
-    public JsonNode ToJson() => new JsonObject
-    {
-        ["source"] = Source,
-        ["width"] = Width,
-        ["height"] = Height,
-        ["detections"] = new JsonArray(Objects.Select(o => (JsonNode)new JsonObject
-        {
-            ["category_id"] = o.Class,
-            ["name"] = o.Name,
-            ["bbox"] = new JsonArray(Round(o.X0), Round(o.Y0), Round(o.X1 - o.X0), Round(o.Y1 - o.Y0)),
-            ["score"] = Math.Round(o.Confidence, 5),
-        }).ToArray()),
-    };
-
-    /// <summary>ultralytics' --save-txt lines with --save-conf: class cx cy w h confidence, normalized to the image.</summary>
-    public string YoloText()
-    {
-        var text = new StringBuilder();
-        foreach (var o in Objects)
-            text.Append(CultureInfo.InvariantCulture, $"{o.Class} {(o.X0 + o.X1) / 2 / Width:0.######} {(o.Y0 + o.Y1) / 2 / Height:0.######} " +
-                                                      $"{(o.X1 - o.X0) / Width:0.######} {(o.Y1 - o.Y0) / Height:0.######} {o.Confidence:0.######}\n");
-        return text.ToString();
-    }
-
-    static JsonNode Round(float v) => Math.Round((double)v, 3);
-}
 
 /// <summary>
 /// A trained YOLO model on image files, as ultralytics predicts: letterbox to the training size (or the request's),
 /// NMS (conf 0.25, IoU 0.7, 300 detections unless asked otherwise), boxes scaled back to each original image.
 /// <code>
 /// using var trained = TrainedModel.Load("runs/detect/train/best.ckpt");
-/// foreach (var o in new YoloDetector(trained).Detect("street.jpg").Objects) Console.WriteLine($"{o.Name} {o.Confidence}");
+/// foreach (var o in new YoloDetector(trained).Detect("street.jpg").Objects) Console.WriteLine($"{o.Name} {o.Score}");
 /// </code>
 /// </summary>
 public sealed class YoloDetector
@@ -116,36 +74,34 @@ public sealed class YoloDetector
             var d = Detections.FromRows(kept[i], letterBox.GeometryFor(width, height), width, height);
             var objects = Enumerable.Range(0, d.Scores.Length).Select(k => new DetectedObject(d.Classes[k], trained.Classes[d.Classes[k]], d.Scores[k],
                 d.Boxes[4 * k], d.Boxes[4 * k + 1], d.Boxes[4 * k + 2], d.Boxes[4 * k + 3])).ToArray();
-            result.Add(new DetectionPrediction(files[i], width, height, objects));
+            result.Add(new DetectionPrediction(files[i], objects));
         }
         return result;
     }
 
-    /// <summary>Writes the source image with its boxes, names and confidences drawn into <paramref name="folder"/> under
-    /// the source's file name (.png unless the source is a JPEG), and with <see cref="PredictRequest.SaveTxt"/> the YOLO
-    /// txt into <c>folder/labels/NAME.txt</c>, as ultralytics' predict --save --save-txt. Returns the image's path.</summary>
-    public string Save(DetectionPrediction prediction, string folder, PredictRequest? request = null)
+    /// <summary>Writes the source image with its boxes, names and confidences drawn into <paramref name="folder"/>
+    /// (<see cref="DetectionPrediction.Save"/>) and, with <see cref="PredictRequest.SaveTxt"/>, the objects as ultralytics'
+    /// --save-txt --save-conf lines (class cx cy w h confidence, normalized) into <c>folder/labels/NAME.txt</c>.
+    /// Returns the image's path.</summary>
+    public static string Save(DetectionPrediction prediction, string folder, PredictRequest request)
     {
-        request ??= new PredictRequest();
-        Directory.CreateDirectory(folder);
-        var name = Path.GetFileNameWithoutExtension(prediction.Source);
-        var extension = Path.GetExtension(prediction.Source).ToLowerInvariant() is ".jpg" or ".jpeg" ? ".jpg" : ".png";
-        var path = Path.Combine(folder, name + extension);
-        using (var scope = TensorScope.Begin())
-        using (var bitmap = TensorBitmap.ToBitmap(ImageCodec.Read(prediction.Source, ImageReadMode.Rgb)))
-        {
-            using (var annotator = new Annotator(bitmap, request.LineWidth))
-                foreach (var o in prediction.Objects)
-                    annotator.Box(o.X0, o.Y0, o.X1, o.Y1, o.Class,
-                                  request.HideLabels ? null : Annotator.Label(o.Name, request.HideConfidence ? null : o.Confidence));
-            ImageFile.Write(path, bitmap);
-        }
+        var path = prediction.Save(folder, request);
         if (request.SaveTxt)
         {
-            var labels = Path.Combine(folder, "labels");
-            Directory.CreateDirectory(labels);
-            File.WriteAllText(Path.Combine(labels, name + ".txt"), prediction.YoloText());
+            var labels = Directory.CreateDirectory(Path.Combine(folder, "labels")).FullName;
+            using var image = ImageCodec.Read(prediction.Source, ImageReadMode.Rgb);
+            File.WriteAllText(Path.Combine(labels, Path.GetFileNameWithoutExtension(prediction.Source) + ".txt"),
+                              YoloText(prediction, (int)image.Size(2), (int)image.Size(1)));
         }
         return path;
+    }
+
+    public static string YoloText(DetectionPrediction prediction, int width, int height)
+    {
+        var text = new StringBuilder();
+        foreach (var o in prediction.Objects)
+            text.Append(CultureInfo.InvariantCulture, $"{o.Class} {(o.X0 + o.X1) / 2 / width:0.######} {(o.Y0 + o.Y1) / 2 / height:0.######} " +
+                                                      $"{(o.X1 - o.X0) / width:0.######} {(o.Y1 - o.Y0) / height:0.######} {o.Score:0.######}\n");
+        return text.ToString();
     }
 }

@@ -14,12 +14,15 @@ namespace Osprey.Training.Detection;
 /// v8DetectionLoss (box_loss, cls_loss, dfl_loss), its optimizer recipe (three groups, warm-up, accumulation to the
 /// nominal batch 64), its validator metrics (precision, recall, mAP50, mAP50-95; fitness 0.1 mAP50 + 0.9 mAP50-95).
 /// </summary>
-public sealed class YoloTask : TrainingTask<DetectionOutput>, ITrainingTask
+public sealed class YoloTask : TrainingTask<DetectionOutput>
 {
     public override string Name => "detect";
     public override ModelTask Models => ModelTask.Detect;
     public override IReadOnlyList<string> LossNames { get; } = ["box_loss", "cls_loss", "dfl_loss"];
     public override IReadOnlyList<string> MetricNames => YoloEvaluator.MetricNames;
+
+    /// <summary>ultralytics' lr0 (what its args.yaml records; the auto optimizer picks its own).</summary>
+    public override double DefaultLr(TrainOptions options) => new Ultralytics.UltralyticsHyperparameters().Lr0;
 
     public override TaskData LoadData(TrainOptions o)
     {
@@ -38,8 +41,8 @@ public sealed class YoloTask : TrainingTask<DetectionOutput>, ITrainingTask
     protected override IEvaluator<DetectionOutput> CreateEvaluator(TaskData data, TrainOptions o) =>
         new YoloEvaluator(data.Classes.Count, new LetterBox(data.ImageSize));
 
-    /// <summary>ultralytics' recipe instead of the default schedule (re-implemented through <see cref="ITrainingTask"/>).</summary>
-    public IStepPolicy CreateSteps(Module model, TrainOptions o, TrainingPlan plan) =>
+    /// <summary>ultralytics' recipe instead of the default schedule.</summary>
+    public override IStepPolicy CreateSteps(Module model, TrainOptions o, TrainingPlan plan) =>
         YoloSteps.Create(model, HeadOf(Typed(model, Name)).NumClasses, o, plan);
 
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request) =>
@@ -51,7 +54,7 @@ public sealed class YoloTask : TrainingTask<DetectionOutput>, ITrainingTask
         foreach (var chunk in files.Chunk(Math.Max(1, request.BatchSize)))
             foreach (var prediction in detector.Detect(chunk))
             {
-                if (request.SaveDirectory is { } folder) detector.Save(prediction, folder, request);
+                if (request.SaveDirectory is { } folder) YoloDetector.Save(prediction, folder, request);
                 yield return prediction;
             }
     }
