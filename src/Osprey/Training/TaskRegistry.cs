@@ -14,8 +14,7 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<ModelEntry?, ITrainingTask>> Tasks = new(StringComparer.Ordinal)
     {
         ["classify"] = _ => new ClassificationTask(),
-        ["detect"] = model => model?.Family == "detr" ? new DetrTask() : throw new OptionsException("model",
-            $"the detect task trains detr models for now (YOLO's recipe lands next); {model?.Name ?? "no model"} is not one"),
+        ["detect"] = model => model?.Family == "detr" ? new DetrTask() : new YoloTask(),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;
