@@ -1,5 +1,6 @@
 using Osprey.Models;
 using Osprey.Training.Classification;
+using Osprey.Training.Segmentation;
 
 namespace Osprey.Training;
 
@@ -13,6 +14,7 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<ModelEntry?, ITrainingTask>> Tasks = new(StringComparer.Ordinal)
     {
         ["classify"] = _ => new ClassificationTask(),
+        ["segment"] = model => new SegmentationTask(model),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;
