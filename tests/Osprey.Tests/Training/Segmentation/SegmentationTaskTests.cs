@@ -1,0 +1,145 @@
+using System.Globalization;
+using Osprey.Data;
+using Osprey.Data.Datasets.Scenes;
+using Osprey.Data.Images;
+using Osprey.Models.Segmentation;
+using Osprey.Models.Segmentation.Losses;
+using Osprey.Tests.Data;
+using Osprey.Torch.Optim;
+using Osprey.Training;
+using Osprey.Training.Segmentation;
+
+namespace Osprey.Tests.Training.Segmentation;
+
+public class SegmentationTaskTests
+{
+    // 64 x 64 scenes, so the trainer's batched validation and the checkpoint's image-by-image validation see the same pixels.
+    static string Scenes(TempFolder dir)
+    {
+        var folder = dir.PathOf("scenes");
+        FashionScenes.Generate(folder, new FashionScenesOptions
+        {
+            Seed = 5, TrainImages = 24, ValImages = 6, MinSize = 64, MaxSize = 64, MinObjects = 1, MaxObjects = 3,
+            MinScale = 0.35, MaxScale = 0.7, CacheRoot = dir.Root, ImageFormat = "png",
+        });
+        return folder;
+    }
+
+    static TrainOptions Tiny(string data, string project) => new()
+    {
+        Task = "segment", Model = "unet", Data = data, Project = project, Epochs = 3, Batch = 8, Imgsz = 64,
+        Optimizer = OptimizerKind.AdamW, Lr0 = 0.002, WeightDecay = 1e-4, WarmupEpochs = 0, Workers = 0, Seed = 1,
+    };
+
+    [Fact]
+    public void TrainsUNetThenValidatesAndPredictsFromTheCheckpoint()
+    {
+        using var dir = new TempFolder();
+        var data = Scenes(dir);
+        long before = Tensor.LiveCount;
+        var recorder = new TrainingSetup.Recorder();
+        using (var trainer = Trainer.Create(Tiny(data, dir.PathOf("runs")), [recorder]))
+        {
+            Assert.Equal(3, trainer.BatchesPerEpoch);   // 24 images in batches of 8
+            trainer.Train();
+        }
+        Assert.Equal(3, recorder.Epochs.Count);
+        var miou = recorder.Epochs.Select(e => e.Metrics["metrics/mIoU"]).ToArray();
+        Assert.All(miou, v => Assert.True(double.IsFinite(v) && v is >= 0 and <= 1, $"mIoU {v}"));
+        Assert.True(miou[^1] > miou[0], $"val mIoU did not improve: {string.Join(", ", miou)}");
+
+        var run = dir.PathOf(Path.Combine("runs", "segment", "train"));
+        var rows = File.ReadAllLines(Path.Combine(run, Trainer.ResultsFile));
+        Assert.Equal("epoch,time,train/main,metrics/mIoU,metrics/mAcc,metrics/aAcc,val/main,lr/pg0,lr/pg1", rows[0]);
+        Assert.Equal(4, rows.Length);
+
+        // The best checkpoint alone: validation as the best epoch scored it, and predictions at the original size.
+        int best = Array.IndexOf(miou, miou.Max());
+        using (var trained = TrainedModel.Load(Path.Combine(run, Trainer.BestCheckpoint)))
+        {
+            Assert.Equal(SegmentationSource.SceneClasses, trained.Classes);
+            var task = TaskRegistry.Get("segment", "unet");
+            var report = task.Validate(trained, new ValidationRequest(Workers: 0));
+            Assert.Equal("mIoU", report.Summary[0].Name);
+            Assert.Equal(miou[best], report.Summary[0].Value, 3);
+            Assert.Equal(11, report.PerClass.Rows.Count);
+            Assert.Equal(6 * 64 * 64, report.PerClass.Rows.Sum(r => long.Parse(r[1], CultureInfo.InvariantCulture)));
+
+            // A 100 x 70 image (larger than the 64 crop: sliding window): two val scenes side by side, cropped.
+            var wide = dir.PathOf("wide.png");
+            using (var scope = TensorScope.Begin())
+            {
+                var a = ImageCodec.Read(Path.Combine(data, "images", "val", "000000.png"), ImageReadMode.Rgb);
+                var b = ImageCodec.Read(Path.Combine(data, "images", "val", "000001.png"), ImageReadMode.Rgb);
+                ImageCodec.Write(wide, Tensor.Cat([a, b], 2).Narrow(1, 0, 70).Narrow(2, 0, 100).Contiguous());
+            }
+            var saved = dir.PathOf("predictions");
+            var prediction = (SegmentationPrediction)task.Predict(trained, [wide], new PredictRequest(SaveDirectory: saved)).Single();
+            Assert.Equal((70L, 100L), (prediction.Height, prediction.Width));
+            Assert.Equal(7000, prediction.Areas.Sum(a => a.Pixels));
+            Assert.Equal(Path.Combine(saved, "wide_mask.png"), prediction.MaskFile);
+            Assert.True(File.Exists(Path.Combine(saved, "wide_overlay.jpg")));
+            Assert.Equal(7000, (long)prediction.ToJson()["classes"]!.AsArray().Sum(c => (long)c!["pixels"]!));
+
+            using var result = new Segmenter(trained).Segment(wide);
+            using (var scope = TensorScope.Begin())
+            {
+                var written = ImageCodec.Read(prediction.MaskFile!, ImageReadMode.Indices);
+                Assert.Equal([1L, 70, 100], written.Shape);
+                Assert.True(written[0].Long().Equal(result.Mask.Long()), "the mask PNG's palette indices differ from the predicted classes");
+            }
+            Assert.Equal(prediction.Areas.Select(a => a.Pixels), result.ClassAreas);
+        }
+        Assert.Equal(before, Tensor.LiveCount);
+    }
+
+    [Fact]
+    public void AModelOfAnotherTaskOrClassificationDataIsRefusedBeforeTheRunFolder()
+    {
+        using var dir = new TempFolder();
+        var project = dir.PathOf("runs");
+        var wrongModel = Assert.Throws<OptionsException>(() => Trainer.Create(Tiny("fashion-scenes", project) with { Model = "resnet18" }));
+        Assert.Equal("model", wrongModel.Key);
+        Assert.Contains("resnet18 is a classify model", wrongModel.Message);
+        var odd = Assert.Throws<OptionsException>(() => Trainer.Create(Tiny("fashion-scenes", project) with { Imgsz = 72 }));
+        Assert.Equal("imgsz", odd.Key);
+        var valid = Assert.Throws<OptionsException>(() => Trainer.Create(Tiny("fashion-scenes", project) with { Model = "unet-valid" }));
+        Assert.Contains("overlap-tile", valid.Message);
+        var classification = Assert.Throws<DirectoryNotFoundException>(() => Trainer.Create(Tiny("fashion-mnist", project)));
+        Assert.Contains("fashion-mnist", classification.Message);
+        Assert.False(Directory.Exists(project));
+    }
+
+    [Fact]
+    public void LossTermsFollowTheModel()
+    {
+        Assert.Equal(["main", "aux"], TaskRegistry.Get("segment", "pspnet-r18").LossNames);
+        Assert.Equal(["main", "aux"], TaskRegistry.Get("segment", "pspnet-r50").LossNames);
+        Assert.Equal(["main"], TaskRegistry.Get("segment", "unet").LossNames);
+        Assert.Equal(["metrics/mIoU", "metrics/mAcc", "metrics/aAcc"], TaskRegistry.Get("segment", "unet").MetricNames);
+
+        // In eval a PSPNet runs no aux head: the term is reported as NaN (not measured) and the total is the main loss.
+        using var scope = TensorScope.Begin();
+        using var batch = PadCollate.Instance.Collate(0, [0], [new Sample(Tensor.Zeros([3, 2, 2])) { Mask = Tensor.From(new byte[] { 0, 1, 1, 255 }, 2, 2) }]);
+        var logits = Tensor.Zeros([1, 2, 2, 2]);
+        var terms = new SegmentationCriterion(new PSPNetCriterion(), auxHead: true).Compute(new SegmentationOutput(logits, null), batch);
+        Assert.Equal(["main", "aux"], terms.Terms.Select(t => t.Name));
+        Assert.Equal(MathF.Log(2), terms.Total.Item<float>(), 6);
+        Assert.True(float.IsNaN(terms.Terms[1].Value.Item<float>()));
+        Assert.Throws<ArgumentException>(() => new SegmentationCriterion(new PSPNetCriterion(), auxHead: false)
+            .Compute(new SegmentationOutput(logits, logits), batch));
+    }
+
+    [Fact]
+    public void DefaultScheduleIsThePaperPolyAfterTheWarmup()
+    {
+        var o = new TrainOptions { Task = "segment", Model = "unet", Lr0 = 0.01, WarmupStartFactor = 0.1 };
+        var schedule = SegmentationSteps.Schedule(o, totalIterations: 110, warmupIterations: 10);
+        Assert.Equal(0.001, schedule.LearningRate(0.01, 0), 12);
+        foreach (long t in new long[] { 10, 35, 60, 109, 110 })
+            Assert.Equal(0.01 * Math.Pow(1 - (t - 10) / 100.0, 0.9), schedule.LearningRate(0.01, t), 12);
+        var linear = SegmentationSteps.Schedule(o with { Schedule = ScheduleKind.Linear }, 110, 0);
+        Assert.Equal(0.01 * (1 - 55 / 110.0), linear.LearningRate(0.01, 55), 12);
+        Assert.IsType<ConstantSchedule>(SegmentationSteps.Schedule(o with { Schedule = ScheduleKind.Constant }, 110, 0));
+    }
+}
