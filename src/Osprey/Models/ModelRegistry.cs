@@ -29,7 +29,10 @@ public static class ModelRegistry
             list.Add(ResNetEntry($"seresnet{depth}", depth, ResidualAttention.Se(), $"SE-ResNet-{depth} (SE r=16 in every block)"));
         }
         list.Add(new ModelEntry("unet", ModelTask.Segment, "UNet with padded convolutions and BatchNorm (output = input size)",
-            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })) { Family = "unet" });
+            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2, BaseChannels = a.Integer("width") ?? 64 }))
+        {
+            Family = "unet", Options = [new ModelOption("width", ModelOptionType.Integer, "channels of the first level, doubled at each of the four down steps (64 in the paper)")],
+        });
         list.Add(new ModelEntry("unet-valid", ModelTask.Segment, "the original UNet: valid convolutions, 572 -> 388",
             2, 1, 572, 188, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })) { Family = "unet" });
         foreach (var depth in new[] { 50, 101 })

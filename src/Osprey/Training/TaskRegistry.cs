@@ -21,8 +21,8 @@ public static class TaskRegistry
 
     public static bool Contains(string name) => Tasks.ContainsKey(name);
 
-    /// <summary>The task <paramref name="name"/> for <paramref name="model"/> (a registered name; null: the task's default family).</summary>
+    /// <summary>The task <paramref name="name"/> for <paramref name="model"/> (a registered name; null or unknown: the task's default family).</summary>
     public static ITrainingTask Get(string name, string? model = null) => Tasks.TryGetValue(name, out var create)
-        ? create(model is null ? null : ModelRegistry.Get(model))
+        ? create(model is null ? null : ModelRegistry.All.FirstOrDefault(e => e.Name == model))   // unknown: options validation names it
         : throw new OptionsException("task", $"task '{name}' is not available (known: {string.Join(", ", Tasks.Keys)})");
 }

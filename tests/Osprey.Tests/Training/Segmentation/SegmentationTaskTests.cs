@@ -13,21 +13,22 @@ namespace Osprey.Tests.Training.Segmentation;
 
 public class SegmentationTaskTests
 {
-    // 64 x 64 scenes, so the trainer's batched validation and the checkpoint's image-by-image validation see the same pixels.
+    // 32 x 32 scenes, so the trainer's batched validation and the checkpoint's image-by-image validation see the same pixels.
     static string Scenes(TempFolder dir)
     {
         var folder = dir.PathOf("scenes");
         FashionScenes.Generate(folder, new FashionScenesOptions
         {
-            Seed = 5, TrainImages = 24, ValImages = 6, MinSize = 64, MaxSize = 64, MinObjects = 1, MaxObjects = 3,
-            MinScale = 0.35, MaxScale = 0.7, CacheRoot = dir.Root, ImageFormat = "png",
+            Seed = 5, TrainImages = 16, ValImages = 6, MinSize = 32, MaxSize = 32, MinObjects = 1, MaxObjects = 2,
+            MinScale = 0.4, MaxScale = 0.8, CacheRoot = dir.Root, ImageFormat = "png",
         });
         return folder;
     }
 
     static TrainOptions Tiny(string data, string project) => new()
     {
-        Task = "segment", Model = "unet", Data = data, Project = project, Epochs = 3, Batch = 8, Imgsz = 64,
+        Task = "segment", Model = "unet", Data = data, Project = project, Epochs = 5, Batch = 4, Imgsz = 32,
+        ModelOptions = new ModelOptionValues([new("width", "8")]),
         Optimizer = OptimizerKind.AdamW, Lr0 = 0.002, WeightDecay = 1e-4, WarmupEpochs = 0, Workers = 0, Seed = 1,
     };
 
@@ -40,18 +41,19 @@ public class SegmentationTaskTests
         var recorder = new TrainingSetup.Recorder();
         using (var trainer = Trainer.Create(Tiny(data, dir.PathOf("runs")), [recorder]))
         {
-            Assert.Equal(3, trainer.BatchesPerEpoch);   // 24 images in batches of 8
+            Assert.Equal(4, trainer.BatchesPerEpoch);   // 16 images in batches of 4
             trainer.Train();
         }
-        Assert.Equal(3, recorder.Epochs.Count);
+        Assert.Equal(5, recorder.Epochs.Count);
         var miou = recorder.Epochs.Select(e => e.Metrics["metrics/mIoU"]).ToArray();
         Assert.All(miou, v => Assert.True(double.IsFinite(v) && v is >= 0 and <= 1, $"mIoU {v}"));
-        Assert.True(miou[^1] > miou[0], $"val mIoU did not improve: {string.Join(", ", miou)}");
+        Assert.True(miou[^1] > miou[0], $"val mIoU did not improve: {string.Join(", ", miou)} (train loss {string.Join(", ", recorder.Epochs.Select(e => e.TrainTerms["main"]))})");
 
         var run = dir.PathOf(Path.Combine("runs", "segment", "train"));
         var rows = File.ReadAllLines(Path.Combine(run, Trainer.ResultsFile));
         Assert.Equal("epoch,time,train/main,metrics/mIoU,metrics/mAcc,metrics/aAcc,val/main,lr/pg0,lr/pg1", rows[0]);
-        Assert.Equal(4, rows.Length);
+        Assert.Equal(6, rows.Length);
+        Assert.Contains("width: 8", File.ReadAllLines(Path.Combine(run, Trainer.ArgsFile)));
 
         // The best checkpoint alone: validation as the best epoch scored it, and predictions at the original size.
         int best = Array.IndexOf(miou, miou.Max());
@@ -63,29 +65,29 @@ public class SegmentationTaskTests
             Assert.Equal("mIoU", report.Summary[0].Name);
             Assert.Equal(miou[best], report.Summary[0].Value, 3);
             Assert.Equal(11, report.PerClass.Rows.Count);
-            Assert.Equal(6 * 64 * 64, report.PerClass.Rows.Sum(r => long.Parse(r[1], CultureInfo.InvariantCulture)));
+            Assert.Equal(6 * 32 * 32, report.PerClass.Rows.Sum(r => long.Parse(r[1], CultureInfo.InvariantCulture)));
 
-            // A 100 x 70 image (larger than the 64 crop: sliding window): two val scenes side by side, cropped.
+            // A 50 x 30 image (wider than the 32 crop: sliding window): two val scenes side by side, cropped.
             var wide = dir.PathOf("wide.png");
             using (var scope = TensorScope.Begin())
             {
                 var a = ImageCodec.Read(Path.Combine(data, "images", "val", "000000.png"), ImageReadMode.Rgb);
                 var b = ImageCodec.Read(Path.Combine(data, "images", "val", "000001.png"), ImageReadMode.Rgb);
-                ImageCodec.Write(wide, Tensor.Cat([a, b], 2).Narrow(1, 0, 70).Narrow(2, 0, 100).Contiguous());
+                ImageCodec.Write(wide, Tensor.Cat([a, b], 2).Narrow(1, 0, 30).Narrow(2, 0, 50).Contiguous());
             }
             var saved = dir.PathOf("predictions");
             var prediction = (SegmentationPrediction)task.Predict(trained, [wide], new PredictRequest(SaveDirectory: saved)).Single();
-            Assert.Equal((70L, 100L), (prediction.Height, prediction.Width));
-            Assert.Equal(7000, prediction.Areas.Sum(a => a.Pixels));
+            Assert.Equal((30L, 50L), (prediction.Height, prediction.Width));
+            Assert.Equal(1500, prediction.Areas.Sum(a => a.Pixels));
             Assert.Equal(Path.Combine(saved, "wide_mask.png"), prediction.MaskFile);
             Assert.True(File.Exists(Path.Combine(saved, "wide_overlay.jpg")));
-            Assert.Equal(7000, (long)prediction.ToJson()["classes"]!.AsArray().Sum(c => (long)c!["pixels"]!));
+            Assert.Equal(1500, (long)prediction.ToJson()["classes"]!.AsArray().Sum(c => (long)c!["pixels"]!));
 
             using var result = new Segmenter(trained).Segment(wide);
             using (var scope = TensorScope.Begin())
             {
                 var written = ImageCodec.Read(prediction.MaskFile!, ImageReadMode.Indices);
-                Assert.Equal([1L, 70, 100], written.Shape);
+                Assert.Equal([1L, 30, 50], written.Shape);
                 Assert.True(written[0].Long().Equal(result.Mask.Long()), "the mask PNG's palette indices differ from the predicted classes");
             }
             Assert.Equal(prediction.Areas.Select(a => a.Pixels), result.ClassAreas);
@@ -103,7 +105,7 @@ public class SegmentationTaskTests
         Assert.Contains("resnet18 is a classify model", wrongModel.Message);
         var odd = Assert.Throws<OptionsException>(() => Trainer.Create(Tiny("fashion-scenes", project) with { Imgsz = 72 }));
         Assert.Equal("imgsz", odd.Key);
-        var valid = Assert.Throws<OptionsException>(() => Trainer.Create(Tiny("fashion-scenes", project) with { Model = "unet-valid" }));
+        var valid = Assert.Throws<OptionsException>(() => Trainer.Create(Tiny("fashion-scenes", project) with { Model = "unet-valid", ModelOptions = ModelOptionValues.Empty }));
         Assert.Contains("overlap-tile", valid.Message);
         var classification = Assert.Throws<DirectoryNotFoundException>(() => Trainer.Create(Tiny("fashion-mnist", project)));
         Assert.Contains("fashion-mnist", classification.Message);
