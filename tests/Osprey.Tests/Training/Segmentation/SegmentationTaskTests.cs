@@ -29,7 +29,7 @@ public class SegmentationTaskTests
     {
         Task = "segment", Model = "unet", Data = data, Project = project, Epochs = 5, Batch = 4, Imgsz = 32,
         ModelOptions = new ModelOptionValues([new("width", "8")]),
-        Optimizer = OptimizerKind.AdamW, Lr0 = 0.002, WeightDecay = 1e-4, WarmupEpochs = 0, Workers = 0, Seed = 1,
+        Optimizer = OptimizerKind.AdamW, Lr0 = 0.01, WeightDecay = 1e-4, WarmupEpochs = 0, Workers = 0, Seed = 1,
     };
 
     [Fact]
