@@ -43,6 +43,9 @@ public class SegmentationTaskTests
         {
             Assert.Equal(4, trainer.BatchesPerEpoch);   // 16 images in batches of 4
             trainer.Train();
+            // The task's steps: poly 0.9 reaches 0 at the last iteration (the options' cosine would end at lr0 * lrf).
+            Assert.Equal(0.0, trainer.Optimizer.ParamGroups[0].Lr, 12);
+            Assert.Equal(0.01, trainer.Optimizer.ParamGroups[0].BaseLr, 12);
         }
         Assert.Equal(5, recorder.Epochs.Count);
         var miou = recorder.Epochs.Select(e => e.Metrics["metrics/mIoU"]).ToArray();
