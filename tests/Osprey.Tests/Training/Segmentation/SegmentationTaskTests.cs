@@ -99,6 +99,25 @@ public class SegmentationTaskTests
     }
 
     [Fact]
+    public void PspNetLogsMainAndAuxInTrainingAndMainInValidation()
+    {
+        using var dir = new TempFolder();
+        var data = Scenes(dir);
+        var options = Tiny(data, dir.PathOf("runs")) with { Model = "pspnet-r18", ModelOptions = ModelOptionValues.Empty, Epochs = 1 };
+        var recorder = new TrainingSetup.Recorder();
+        using (var trainer = Trainer.Create(options, [recorder]))
+            trainer.Train();
+        var summary = recorder.Epochs.Single();
+        Assert.True(double.IsFinite(summary.TrainTerms["main"]) && double.IsFinite(summary.TrainTerms["aux"]));
+        Assert.True(double.IsFinite(summary.ValTerms["main"]));
+        Assert.True(double.IsNaN(summary.ValTerms["aux"]));   // the aux head does not run in eval
+        var rows = File.ReadAllLines(dir.PathOf(Path.Combine("runs", "segment", "train", Trainer.ResultsFile)));
+        Assert.Equal("epoch,time,train/main,train/aux,metrics/mIoU,metrics/mAcc,metrics/aAcc,val/main,val/aux,lr/pg0,lr/pg1", rows[0]);
+        Assert.Equal(11, rows[1].Split(',').Length);
+        Assert.Equal("", rows[1].Split(',')[8]);
+    }
+
+    [Fact]
     public void AModelOfAnotherTaskOrClassificationDataIsRefusedBeforeTheRunFolder()
     {
         using var dir = new TempFolder();
