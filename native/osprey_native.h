@@ -89,6 +89,11 @@ OSP_API int osp_set_grad_enabled(int32_t enabled);
 OSP_API int osp_inference_mode_enter(int32_t enabled, void** guard);
 OSP_API int osp_inference_mode_exit(void* guard);
 
+// Opens a file for reading only if it is a regular file (after following symlinks), without blocking on a FIFO:
+// returns 0 with *fd and *size set; -errno when open/fstat fails; or the file's S_IFMT type bits (> 0) when it is
+// not a regular file (a FIFO, a device, a socket, a directory), in which case nothing stays open.
+OSP_API int osp_open_regular_file(const char* path, int32_t* fd, int64_t* size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -82,8 +82,8 @@ static int choose_transforms(png_structp png, png_infop info, int mode, png_cont
   return png_get_channels(png, info);
 }
 
-int osc_png_decode(const uint8_t* data, size_t size, int mode, osc_image* result, uint8_t** pixels, char* err,
-                   size_t err_size) {
+int osc_png_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* result,
+                   uint8_t** pixels, char* err, size_t err_size) {
   *pixels = NULL;
   if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
     osc_set_error(err, err_size, "not a PNG file (bad signature)");
@@ -117,7 +117,27 @@ int osc_png_decode(const uint8_t* data, size_t size, int mode, osc_image* result
     return OSC_ERROR;
   }
   png_set_read_fn(png, ctx, read_bytes);
+  /* The pixel limit below replaces libpng's default 1,000,000 x 1,000,000; ancillary chunks (iCCP, zTXt, ...)
+   * may not decompress to more than 16 MB each, nor be more than 1000. */
+  png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+  png_set_chunk_malloc_max(png, 16u << 20);
+  png_set_chunk_cache_max(png, 1000);
   png_read_info(png, info);
+  {
+    const uint64_t declared = (uint64_t)png_get_image_width(png, info) * png_get_image_height(png, info);
+    if (max_pixels >= 0 && declared > (uint64_t)max_pixels) {
+      result->width = (int32_t)png_get_image_width(png, info);
+      result->height = (int32_t)png_get_image_height(png, info);
+      result->channels = png_get_channels(png, info);
+      result->bytes_per_sample = png_get_bit_depth(png, info) == 16 ? 2 : 1;
+      osc_set_error(err, err_size, "the header declares %u x %u pixels", png_get_image_width(png, info),
+                    png_get_image_height(png, info));
+      release(ctx);
+      free(ctx);
+      png_destroy_read_struct(&png, &info, NULL);
+      return OSC_TOO_MANY_PIXELS;
+    }
+  }
   const int channels = choose_transforms(png, info, mode, ctx);
   if (channels == 0) png_longjmp(png, 1);
   const size_t width = png_get_image_width(png, info), height = png_get_image_height(png, info);

@@ -1,5 +1,6 @@
 using Osprey.Models;
 using Osprey.Training.Classification;
+using Osprey.Training.Detection;
 using Osprey.Training.Segmentation;
 
 namespace Osprey.Training;
@@ -15,14 +16,16 @@ public static class TaskRegistry
     {
         ["classify"] = _ => new ClassificationTask(),
         ["segment"] = model => new SegmentationTask(model),
+        ["detect"] = model => model?.Family == "detr" ? new DetrTask() : throw new OptionsException("model",
+            $"the detect task trains detr models for now (YOLO's recipe lands next); {model?.Name ?? "no model"} is not one"),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;
 
     public static bool Contains(string name) => Tasks.ContainsKey(name);
 
-    /// <summary>The task <paramref name="name"/> for <paramref name="model"/> (a registered name; null or unknown: the task's default family).</summary>
+    /// <summary>The task <paramref name="name"/> for <paramref name="model"/> (a registered name; null: the task's default family).</summary>
     public static ITrainingTask Get(string name, string? model = null) => Tasks.TryGetValue(name, out var create)
-        ? create(model is null ? null : ModelRegistry.All.FirstOrDefault(e => e.Name == model))   // unknown: options validation names it
+        ? create(model is null ? null : ModelRegistry.Get(model))
         : throw new OptionsException("task", $"task '{name}' is not available (known: {string.Join(", ", Tasks.Keys)})");
 }

@@ -73,9 +73,10 @@ public sealed record TrainOptions
         Require(!string.IsNullOrWhiteSpace(Model), "model", Model, "a registered model name");
         ValidateModel();
         Require(!string.IsNullOrWhiteSpace(Data), "data", Data, "a dataset name or folder");
-        Require(Epochs >= 1, "epochs", Epochs, "an integer >= 1");
-        Require(Batch >= 1, "batch", Batch, "an integer >= 1");
-        Require(Imgsz is null or >= 8, "imgsz", Imgsz, "an integer >= 8");
+        // Upper bounds keep every product the run forms (batch x channels x imgsz^2, epochs x batches) far from overflow.
+        Require(Epochs is >= 1 and <= 1_000_000, "epochs", Epochs, "an integer in 1..1000000");
+        Require(Batch is >= 1 and <= 65_536, "batch", Batch, "an integer in 1..65536");
+        Require(Imgsz is null or (>= 8 and <= 16_384), "imgsz", Imgsz, "an integer in 8..16384");
         Require(Fraction > 0 && Fraction <= 1, "fraction", Fraction, "a value in (0, 1]");
         Require(Lr0 is null || (double.IsFinite(Lr0.Value) && Lr0 > 0), "lr0", Lr0, "a finite value > 0");
         Require(Lrf >= 0 && Lrf <= 1, "lrf", Lrf, "a value in [0, 1]");
@@ -91,7 +92,7 @@ public sealed record TrainOptions
         Require(Fliplr >= 0 && Fliplr <= 1, "fliplr", Fliplr, "a probability in [0, 1]");
         Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
         Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
-        Require(Workers >= 0, "workers", Workers, "an integer >= 0");
+        Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
                 "name", Name, "a plain folder name");

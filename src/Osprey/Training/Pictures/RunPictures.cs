@@ -4,6 +4,7 @@ using Osprey.Metrics;
 using Osprey.Models;
 using Osprey.Models.Classification;
 using Osprey.Torch;
+using Osprey.Training.Classification;
 using Osprey.Visuals;
 using Osprey.Visuals.Plots;
 using Osprey.Visuals.Report;
@@ -79,6 +80,11 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
 
     /// <summary>The validation confusion matrix of the epoch about to end (drawn at its end, with per-class accuracy).</summary>
     public void RecordValidation(ConfusionMatrix matrix) => confusion = matrix;
+
+    public void OnValidationEnd(Trainer trainer, int epoch, IEvaluation evaluation)
+    {
+        if (evaluation.Evaluator is ClassificationEvaluator classification) RecordValidation(classification.Metrics.Confusion);
+    }
 
     /// <summary>Writes train_batch{number}.jpg for the first <see cref="TrainBatches"/> batches of a run: the (N, C, H, W)
     /// normalized model inputs with their class names, after augmentation.</summary>

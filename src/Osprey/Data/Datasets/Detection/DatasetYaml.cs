@@ -1,6 +1,7 @@
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Osprey.Torch.Serialization;
 
 namespace Osprey.Data.Datasets.Detection;
 
@@ -27,7 +28,7 @@ public sealed record DatasetYaml(string YamlPath, string Root, IReadOnlyDictiona
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(File.ReadAllText(full)));
+            stream.Load(new StringReader(UntrustedFile.ReadAllText(full, 16 << 20)));
         }
         catch (YamlException e)
         {

@@ -1,3 +1,5 @@
+using Osprey.Torch.Serialization;
+
 namespace Osprey.Data.Datasets.Detection;
 
 /// <summary>
@@ -59,8 +61,12 @@ public static class YoloDataset
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToArray();
         foreach (var f in files)
+        {
             if (!Decodable.Contains(Path.GetExtension(f)))
                 errors.Add($"{f}: {Path.GetExtension(f)} images cannot be decoded here (PNG and JPEG can); convert or remove it");
+            else if (UntrustedFile.NotRegularReason(f) is { } reason)  // a FIFO would hang a loader, /dev/zero read for ever
+                errors.Add($"{f}: {reason.Replace(f + ": ", "")}; only regular files are read");
+        }
         return files;
     }
 
@@ -68,7 +74,7 @@ public static class YoloDataset
     static IEnumerable<string> ListedImages(string listFile, List<string> errors)
     {
         var parent = Path.GetDirectoryName(listFile)!;
-        var lines = File.ReadAllLines(listFile);
+        var lines = UntrustedFile.ReadAllText(listFile, 256 << 20).Split('\n');
         var result = new List<string>();
         for (int i = 0; i < lines.Length; i++)
         {
@@ -79,6 +85,7 @@ public static class YoloDataset
             path = Path.GetFullPath(path);
             if (!File.Exists(path)) errors.Add($"{listFile}:{i + 1}: image {line} not found ({path})");
             else if (!Decodable.Contains(Path.GetExtension(path))) errors.Add($"{listFile}:{i + 1}: {path} is not a PNG or JPEG file");
+            else if (UntrustedFile.NotRegularReason(path) is { } reason) errors.Add($"{listFile}:{i + 1}: {path} {reason.Replace(path + ": ", "")}");
             else result.Add(path);
         }
         return result;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Osprey.Torch.Serialization;
 
 namespace Osprey.Data.Datasets.Detection;
 
@@ -14,6 +15,9 @@ public static class YoloLabelFile
     /// <summary>ultralytics' tolerance: points up to 1.01, values down to -0.01.</summary>
     public const float Tolerance = 0.01f;
 
+    /// <summary>Largest label file read (16 MB: some 300,000 boxes).</summary>
+    public const long MaxLabelFileBytes = 16 << 20;
+
     public sealed record Result(float[] Boxes, long[] Classes, int Duplicates);
 
     /// <summary>The file's boxes; problems are added to <paramref name="errors"/> (the result then holds the good lines).</summary>
@@ -22,7 +26,7 @@ public static class YoloLabelFile
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = UntrustedFile.ReadAllText(path, MaxLabelFileBytes);  // regular files only: a FIFO would hang a loader
         }
         catch (IOException e)
         {
