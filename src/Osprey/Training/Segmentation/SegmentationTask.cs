@@ -17,7 +17,7 @@ namespace Osprey.Training.Segmentation;
 /// (<see cref="SegmentationPipelines.Train"/>), validated on whole images; mIoU (mmsegmentation's definition) is the
 /// fitness. The task is made per model: its loss terms are ["main", "aux"] for PSPNet and ["main"] otherwise.
 /// </summary>
-public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<SegmentationOutput>, ITrainingTask
+public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<SegmentationOutput>
 {
     readonly bool auxHead = model?.Family == "pspnet";
 
@@ -27,7 +27,7 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
     public override IReadOnlyList<string> MetricNames { get; } = SegmentationEvaluator.MetricNames.Select(n => "metrics/" + n).ToArray();
 
     /// <summary>Validation images differ in size: padded to the batch's largest (masks with ignore).</summary>
-    public ICollate Collate => PadCollate.Instance;
+    public override ICollate Collate => PadCollate.Instance;
 
     public override TaskData LoadData(TrainOptions o)
     {
@@ -61,7 +61,10 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
 
     protected override IEvaluator<SegmentationOutput> CreateEvaluator(TaskData data, TrainOptions o) => new SegmentationEvaluator(data.Classes.Count);
 
-    public IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => SegmentationSteps.Create(model, options, plan);
+    /// <summary>The PSPNet paper's base learning rate, 0.01, for SGD (AdamW: the options' default).</summary>
+    public override double DefaultLr(TrainOptions options) => options.Optimizer == OptimizerKind.Sgd ? 0.01 : options.InitialLr;
+
+    public override IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => SegmentationSteps.Create(model, options, plan);
 
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
     {

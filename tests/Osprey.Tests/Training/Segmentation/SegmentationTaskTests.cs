@@ -140,6 +140,7 @@ public class SegmentationTaskTests
         Assert.Equal(["main", "aux"], TaskRegistry.Get("segment", "pspnet-r18").LossNames);
         Assert.Equal(["main", "aux"], TaskRegistry.Get("segment", "pspnet-r50").LossNames);
         Assert.Equal(["main"], TaskRegistry.Get("segment", "unet").LossNames);
+        Assert.Equal(0.01, TaskRegistry.Get("segment", "unet").DefaultLr(new TrainOptions { Task = "segment", Model = "unet" }));
         Assert.Equal(["metrics/mIoU", "metrics/mAcc", "metrics/aAcc"], TaskRegistry.Get("segment", "unet").MetricNames);
 
         // In eval a PSPNet runs no aux head: the term is reported as NaN (not measured) and the total is the main loss.
