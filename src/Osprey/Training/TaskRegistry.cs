@@ -1,6 +1,7 @@
 using Osprey.Models;
 using Osprey.Training.Classification;
 using Osprey.Training.Detection;
+using Osprey.Training.Segmentation;
 
 namespace Osprey.Training;
 
@@ -14,6 +15,7 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<ModelEntry?, ITrainingTask>> Tasks = new(StringComparer.Ordinal)
     {
         ["classify"] = _ => new ClassificationTask(),
+        ["segment"] = model => new SegmentationTask(model),
         ["detect"] = model => model?.Family == "detr" ? new DetrTask() : new YoloTask(),
     };
 
