@@ -23,23 +23,46 @@ public static class PredictCommand
         };
         var top = new Option<int>("--top") { Description = "classification: how many classes to show per image", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "print JSON: one array with an object per image" };
+        var save = new Option<bool>("--save") { Description = "write annotated images (detection: boxes; segmentation: overlay and index mask PNG) to --save-dir" };
+        var saveDir = new Option<string?>("--save-dir") { Description = "where --save writes (default runs/<task>/predict, predict2, ...)" };
+        var saveTxt = new Option<bool>("--save-txt") { Description = "detection: also write YOLO txt labels with confidences" };
+        var conf = new Option<double?>("--conf") { Description = "detection: minimum confidence (default 0.25 YOLO, 0.7 DETR)" };
+        var iou = new Option<double?>("--iou") { Description = "detection: NMS IoU threshold (default 0.7)" };
+        var maxDet = new Option<int>("--max-det") { Description = "detection: at most this many boxes per image", DefaultValueFactory = _ => 300 };
+        var imgsz = new Option<int?>("--imgsz") { Description = "input side (default: the training size)" };
+        var lineWidth = new Option<int>("--line-width") { Description = "box line width in pixels", DefaultValueFactory = _ => 2 };
+        var hideLabels = new Option<bool>("--hide-labels") { Description = "draw boxes without names" };
+        var hideConf = new Option<bool>("--hide-conf") { Description = "draw names without confidences" };
         var device = DeviceOption.Create();
         var command = new Command("predict",
-            "Run a trained model on images (classification: the top-5 classes per image). Unreadable files are reported and " +
-            "skipped; the run then exits 1 with their count.")
-        { weights, source, top, json, device };
-        command.SetAction(result => DeviceOption.Check(result.GetValue(device)!)
-                                    ?? Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(source)!, result.GetValue(top), result.GetValue(json))));
+            "Run a trained model on images (classification: the top-5 classes per image; detection: boxes; segmentation: " +
+            "class areas). Unreadable files are reported and skipped; the run then exits 1 with their count.")
+        { weights, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, device };
+        command.SetAction(result =>
+        {
+            if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
+            var request = new PredictRequest(Top: result.GetValue(top))
+            {
+                Confidence = result.GetValue(conf), Iou = result.GetValue(iou), MaxDetections = result.GetValue(maxDet),
+                ImageSize = result.GetValue(imgsz), LineWidth = result.GetValue(lineWidth), HideLabels = result.GetValue(hideLabels),
+                HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt),
+            };
+            bool saving = result.GetValue(save) || result.GetValue(saveDir) != null || request.SaveTxt;
+            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json)));
+        });
         return command;
     }
 
-    static int Run(string weights, string[] sources, int top, bool json)
+    static int Run(string weights, string[] sources, PredictRequest request, bool save, string? saveDir, bool json)
     {
-        if (top < 1) return Cli.Usage($"--top {top}: expected an integer >= 1");
+        if (request.Top < 1) return Cli.Usage($"--top {request.Top}: expected an integer >= 1");
+        if (request.Confidence is < 0 or > 1) return Cli.Usage($"--conf {request.Confidence}: expected a value in [0, 1]");
+        if (request.Iou is < 0 or > 1) return Cli.Usage($"--iou {request.Iou}: expected a value in [0, 1]");
+        if (request.MaxDetections < 1) return Cli.Usage($"--max-det {request.MaxDetections}: expected an integer >= 1");
         var files = ImageFiles.Find(sources);
         using var trained = TrainedModel.Load(weights);
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
-        var request = new PredictRequest(Top: top);
+        if (save) request = request with { SaveDirectory = saveDir ?? RunFolder.Create("runs", trained.Info.Task, "predict") };
         var array = new JsonArray();
         int failed = 0;
         foreach (var chunk in files.Chunk(ChunkSize))
@@ -49,6 +72,7 @@ public static class PredictCommand
                 else Console.WriteLine($"{prediction.Source}: {prediction.Text}");
             }
         if (json) Console.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (request.SaveDirectory != null) Console.Error.WriteLine($"osprey predict: pictures in {request.SaveDirectory}");
         if (failed == 0) return Cli.Ok;
         Console.Error.WriteLine($"osprey predict: {failed} of {files.Count} file(s) could not be read (listed above); the other {files.Count - failed} were predicted");
         return Cli.Failure;

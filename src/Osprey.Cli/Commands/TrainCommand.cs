@@ -12,9 +12,9 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var task = new Option<string?>("--task") { Description = "classify (segment and detect come later)" + TrainingKeys.Default("task") };
+        var task = new Option<string?>("--task") { Description = "classify, segment or detect" + TrainingKeys.Default("task") };
         var model = new Option<string?>("--model") { Description = "a registered model, e.g. seresnet18 (see osprey info)" + TrainingKeys.Default("model") };
-        var data = new Option<string?>("--data") { Description = "fashion-mnist, mnist:<dir>, or a folder with train/ and val/ class folders" + TrainingKeys.Default("data") };
+        var data = new Option<string?>("--data") { Description = "classify: fashion-mnist, mnist:<dir> or a folder with train/ and val/ class folders; segment and detect: fashion-scenes, a dataset YAML, a COCO instances_train*.json, or a VOC/ADE20K/Cityscapes folder (segment)" + TrainingKeys.Default("data") };
         var epochs = new Option<int?>("--epochs") { Description = "training epochs" + TrainingKeys.Default("epochs") };
         var batch = new Option<int?>("--batch") { Description = "batch size" + TrainingKeys.Default("batch") };
         var imgsz = new Option<int?>("--imgsz") { Description = "input side in pixels [default: the dataset's, 28 for Fashion-MNIST; else the model's]" };

@@ -38,6 +38,12 @@ public class TrainerTests
         Assert.Equal("top-right", predictions[0].Top[0].Name);
         Assert.Equal("bottom", predictions[1].Top[0].Name);
         Assert.Equal(2, predictions[0].Top.Count);
+        // predict --save: the image with its top classes drawn, as large as the source.
+        var saved = Path.Combine(runs.Root, "predicted");
+        var drawn = new ClassificationTask().Predict(trained, [data.PathOf("train/bottom/03.png")], new PredictRequest(Top: 3, SaveDirectory: saved)).Single();
+        using (var pictureScope = TensorScope.Begin())
+            Assert.Equal(Osprey.Data.Images.ImageCodec.Read(data.PathOf("train/bottom/03.png"), Osprey.Data.Images.ImageReadMode.Rgb).Shape,
+                         Osprey.Data.Images.ImageCodec.Read(Path.Combine(saved, "03.jpg"), Osprey.Data.Images.ImageReadMode.Rgb).Shape);
 
         // The run folder: args.yaml, one results.csv row per epoch, the next run gets "train2".
         var rows = File.ReadAllLines(Path.Combine(run, Trainer.ResultsFile));

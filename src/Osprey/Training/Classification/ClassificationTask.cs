@@ -49,8 +49,14 @@ public sealed class ClassificationTask : TrainingTask<ClassificationOutput>
             new ReportTable(["class", "images", "accuracy"], rows));
     }
 
-    public override IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request) =>
-        new Classifier(trained).Predict(files, request.Top, request.BatchSize);
+    public override IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request)
+    {
+        foreach (var prediction in new Classifier(trained).Predict(files, request.Top, request.BatchSize))
+        {
+            if (request.SaveDirectory != null) prediction.Save(request.SaveDirectory);
+            yield return prediction;
+        }
+    }
 
     public static string Percent(double v) => double.IsNaN(v) ? "-" : (100 * v).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }

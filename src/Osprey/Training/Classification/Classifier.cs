@@ -14,6 +14,19 @@ public sealed record Prediction(string Source, IReadOnlyList<(int Class, string 
 {
     public string Text => string.Join(", ", Top.Select(t => $"{t.Name} {(100 * t.Probability).ToString("F1", CultureInfo.InvariantCulture)}%"));
 
+    /// <summary>Writes the image with its top classes and probabilities drawn into <paramref name="folder"/> (atomically).</summary>
+    public string Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = System.IO.Path.Combine(folder, System.IO.Path.GetFileNameWithoutExtension(Source) + ".jpg");
+        using var scope = TensorScope.Begin();
+        using var bitmap = Visuals.TensorBitmap.ToBitmap(ImageCodec.Read(Source, ImageReadMode.Rgb));
+        using (var annotator = new Visuals.Annotator(bitmap))
+            annotator.TextLines(Top.Select(t => $"{t.Name} {t.Probability:0.00}").ToArray(), 2, 2, Visuals.Palette.Color(Top[0].Class));
+        Visuals.ImageFile.Write(path, bitmap);
+        return path;
+    }
+
     public JsonNode ToJson() => new JsonObject
     {
         ["source"] = Source,
