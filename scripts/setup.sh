@@ -11,6 +11,7 @@ packages=(
   libturbojpeg0-dev libpng-dev           # image codecs
   dataset-fashion-mnist                  # the built-in default dataset
   python3-torch python3-torchvision python3-yaml  # the PyTorch reference for golden tests and benchmarks
+  python3-onnx                           # onnx.checker for the exported ONNX files (tests)
   fonts-dejavu-core                      # the font of labels and plots (Osprey.Visuals)
   chromium                               # headless browser that checks report.html in the tests
 )
