@@ -42,6 +42,12 @@ public sealed class OpRecorder : IDisposable
         return current = new OpRecorder(root);
     }
 
+    /// <summary>Stops recording on this thread and keeps what was recorded (read it, then dispose).</summary>
+    public void Stop()
+    {
+        if (ReferenceEquals(current, this)) current = null;
+    }
+
     public Module? Root { get; }
     public IReadOnlyList<RecordedOp> Ops => ops;
 
