@@ -59,9 +59,8 @@ public static class OnnxExport
             List<(string Name, Tensor Tensor)> outputs;
             try
             {
-                var traced = ImageBatch.FromTensor(input);
-                recorder.MarkInput(traced.Images);
                 recorder.MarkInput(input);
+                var traced = ImageBatch.FromTensor(input);
                 outputs = Outputs(imageModel.Run(traced), model);
             }
             finally { recorder.Stop(); }
