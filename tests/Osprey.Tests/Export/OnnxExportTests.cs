@@ -69,4 +69,12 @@ public class OnnxExportTests(ITestOutputHelper output)
     [Fact] public void Yolo11nMultiSeam() => ExportAndCompare("yolo11n-multiseam", new ModelArgs(4, 3, 224), 224);
 
     [Fact] public void Detr() => ExportAndCompare("detr-r50", new ModelArgs(5, 3, 64), 64);
+
+    [Fact] public void UNetDynamicBatch() => ExportAndCompare("unet", new ModelArgs(3, 3, 64), 64, batch: 1, dynamic: true, runBatch: 2);
+
+    [Fact] public void PSPNetDynamicBatch() => ExportAndCompare("pspnet-r50", new ModelArgs(5, 3, 65), 65, batch: 1, dynamic: true, runBatch: 2);
+
+    [Fact] public void Yolo11nDynamicBatch() => ExportAndCompare("yolo11n", new ModelArgs(4, 3, 64), 64, batch: 1, dynamic: true, runBatch: 2);
+
+    [Fact] public void DetrDynamicBatch() => ExportAndCompare("detr-r50", new ModelArgs(5, 3, 64), 64, batch: 1, dynamic: true, runBatch: 2);
 }

@@ -16,7 +16,7 @@ static partial class AtenSymbolics
             var product = Scaled(c, c.Graph.Node1("MatMul", [c.In(1), c.In(2)]), c.Double(4, 1), t);
             c.Out(c.Graph.Node1("Add", [Scaled(c, c.In(0), c.Double(3, 1), t), product]));
         };
-        map["einsum"] = c => c.Out(c.Graph.Node1("Einsum", c.Tensors(1).Select(c.Graph.Value), ("equation", c.String(0, ""))));
+        map["einsum"] = c => c.Out(c.Graph.Node1("Einsum", c.ListValues(1), ("equation", c.String(0, ""))));
         map["batch_norm"] = BatchNorm;
         map["layer_norm"] = LayerNorm;
         map["softmax"] = c => c.Out(c.Graph.Node1("Softmax", [c.In(0)], ("axis", c.Dim(1, c.Rank(0)))));

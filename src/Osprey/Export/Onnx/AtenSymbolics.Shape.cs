@@ -6,9 +6,8 @@ static partial class AtenSymbolics
     {
         map["contiguous"] = map["clone"] = map["detach"] = map["osprey::alias"] = c => c.Out(c.In(0));
         map["to"] = c => c.Out(c.Cast(c.In(0), c.TypeOf(0), c.OutType()));
-        map["view"] = map["reshape"] = c => Reshape(c, c.OutShape());
-        map["flatten"] = c => Reshape(c, c.OutShape());
-        map["unflatten"] = c => Reshape(c, c.OutShape());
+        map["view"] = map["reshape"] = map["flatten"] = map["unflatten"] =
+            c => c.Out(c.Graph.Node1("Reshape", [c.In(0), c.OutShapeValue()]));
         map["permute"] = c => c.Out(c.Graph.Node1("Transpose", [c.In(0)],
             ("perm", c.Ints(1, []).Select(d => d < 0 ? d + c.Rank(0) : d).ToArray())));
         map["transpose"] = c =>
@@ -32,25 +31,28 @@ static partial class AtenSymbolics
             long rank = c.Graph.ShapeOf(tensors[0]).Length;
             long dim = c.Dim(1, rank);
             var t = c.OutType();
-            var parts = tensors.Where(x => c.Graph.ShapeOf(x).Length > 1 || c.Graph.ShapeOf(x)[0] != 0)
-                               .Select(x => c.Cast(c.Graph.Value(x), c.Graph.TypeOf(x), t)).ToList();
+            var values = c.ListValues(0);
+            var parts = tensors.Select((x, k) => (x, k)).Where(p => c.Graph.ShapeOf(p.x).Length > 1 || c.Graph.ShapeOf(p.x)[0] != 0)
+                               .Select(p => c.Cast(values[p.k], c.Graph.TypeOf(p.x), t)).ToList();
             c.Out(parts.Count == 1 ? parts[0] : c.Graph.Node1("Concat", parts, ("axis", dim)));
         };
         map["stack"] = c =>
         {
             var tensors = c.Tensors(0);
             long dim = c.Dim(1, c.Graph.ShapeOf(tensors[0]).Length + 1);
-            var parts = tensors.Select(x => c.Graph.Node1("Unsqueeze", [c.Graph.Value(x), c.Graph.Ints(dim)])).ToList();
+            var parts = c.ListValues(0).Select(x => c.Graph.Node1("Unsqueeze", [x, c.Graph.Ints(dim)])).ToList();
             c.Out(c.Graph.Node1("Concat", parts, ("axis", dim)));
         };
         map["slice"] = c =>
         {
             var shape = c.ShapeOf(0);
             long dim = c.Dim(1, shape.Length);
-            long start = c.Int(2, 0), end = c.Int(3, long.MaxValue), step = c.Int(4, 1);
-            if (start == 0 && end >= shape[dim] && step == 1) { c.Out(c.In(0)); return; }
+            long start = c.Int(2, 0), step = c.Int(4, 1);
+            var endArg = c.Op.Args.Length > 3 && c.Op.Args[3].Value is long e ? e : long.MaxValue;
+            if (start == 0 && endArg >= shape[dim] && step == 1) { c.Out(c.In(0)); return; }
             var g = c.Graph;
-            c.Out(g.Node1("Slice", [c.In(0), g.Ints(start), g.Ints(end), g.Ints(dim), g.Ints(step)]));
+            var end = c.Op.Args.Length > 3 && c.Op.Args[3].Value is long ? c.IntsValue(3, []) : g.Ints(long.MaxValue);
+            c.Out(g.Node1("Slice", [c.In(0), g.Ints(start), end, g.Ints(dim), g.Ints(step)]));
         };
         map["narrow"] = c =>
         {
@@ -71,20 +73,20 @@ static partial class AtenSymbolics
         map["gather"] = c => c.Out(c.Graph.Node1("GatherElements", [c.In(0), c.In(2)], ("axis", c.Dim(1, c.Rank(0)))));
         map["expand"] = c =>
         {
-            var target = c.Ints(1, []);
-            var shape = c.ShapeOf(0);
-            var sizes = target.Select((s, i) => s == -1 ? 1 : s).ToArray();
-            c.Out(c.Graph.Node1("Expand", [c.In(0), c.Graph.Ints(sizes)]));
+            // -1 keeps a dimension: 1 under ONNX's broadcasting does the same.
+            var (first, second) = c.IntsTwice(1);
+            long[] Keep(long[] sizes) => sizes.Select(s => s == -1 ? 1 : s).ToArray();
+            c.Out(c.Graph.Node1("Expand", [c.In(0), c.Graph.IntsValue(Keep(first), Keep(second))]));
         };
         map["expand_as"] = c => c.Out(c.Graph.Node1("Expand", [c.In(0), c.Graph.Node1("Shape", [c.In(1)])]));
         map["repeat"] = c =>
         {
-            var repeats = c.Ints(1, []);
+            var repeats = (long[])c.Op.Args[1].Value!;
             var shape = c.ShapeOf(0);
             var x = c.In(0);
             if (repeats.Length > shape.Length)
-                x = c.Graph.Node1("Reshape", [x, c.Graph.Ints([.. Enumerable.Repeat(1L, repeats.Length - shape.Length), .. shape])]);
-            c.Out(c.Graph.Node1("Tile", [x, c.Graph.Ints(repeats)]));
+                x = c.Graph.Node1("Unsqueeze", [x, c.Graph.Ints(Enumerable.Range(0, repeats.Length - shape.Length).Select(k => (long)k).ToArray())]);
+            c.Out(c.Graph.Node1("Tile", [x, c.IntsValue(1, [])]));
         };
         map["flip"] = c =>
         {
@@ -108,15 +110,6 @@ static partial class AtenSymbolics
             var axis = c.Graph.Node1("Squeeze", [c.Graph.Ints(c.Dim(1, c.Rank(0)))]);
             c.Out(c.Graph.Node1("CumSum", [c.Cast(c.In(0), c.TypeOf(0), c.OutType()), axis]));
         };
-    }
-
-    /// <summary>view/reshape/flatten: leading dimensions equal to the input's are copied (0), so the batch stays free.</summary>
-    static void Reshape(OpContext c, long[] target)
-    {
-        var input = c.ShapeOf(0);
-        var spec = target.ToArray();
-        for (int i = 0; i < Math.Min(input.Length, target.Length) && target[i] == input[i]; i++) spec[i] = 0;
-        c.Out(c.Graph.Node1("Reshape", [c.In(0), c.Graph.Ints(spec)]));
     }
 
     static void Split(OpContext c)

@@ -42,32 +42,46 @@ public static class OnnxExport
         return Export(trained.Model, options);
     }
 
-    /// <summary>Exports <paramref name="model"/> (an <see cref="IImageModel"/>; put in eval mode, YOLO fused).</summary>
+    /// <summary>Exports <paramref name="model"/> (an <see cref="IImageModel"/>; put in eval mode, YOLO fused).
+    /// A dynamic batch traces the model at two batch sizes and derives every batch-dependent size from the input.</summary>
     public static byte[] Export(Module model, OnnxExportOptions options)
     {
         if (model is not IImageModel imageModel)
             throw new ArgumentException($"ONNX export: {model.TypeName} is not an image model (IImageModel)");
         if (options.Opset != 17) throw new ArgumentException($"ONNX export: opset {options.Opset} is not supported (17 is)");
+        if (options.Batch < 1) throw new ArgumentException($"ONNX export: batch must be at least 1, got {options.Batch}");
         model.Eval();
         if (model is YoloModel { IsFused: false } yolo) yolo.Fuse();
         using var scope = TensorScope.Begin();
         using var noGrad = Autograd.NoGrad();
-        var input = Tensor.Randn([options.Batch, options.Channels, options.Height, options.Width]);
+        long batch1 = options.DynamicBatch ? Math.Max(options.Batch, 2) : options.Batch;
+        using var first = Trace(model, imageModel, options, batch1);
+        using var second = options.DynamicBatch ? Trace(model, imageModel, options, batch1 + 1) : null;
+        var graph = new OnnxGraph(first.Recorder, second?.Recorder, batch1);
+        return Write(graph, first, second, options).ToByteArray();
+    }
+
+    sealed record Traced(OpRecorder Recorder, Tensor Input, List<(string Name, Tensor Tensor)> Outputs) : IDisposable
+    {
+        public void Dispose() => Recorder.Dispose();
+    }
+
+    static Traced Trace(Module model, IImageModel imageModel, OnnxExportOptions options, long batch)
+    {
+        var input = Tensor.Randn([batch, options.Channels, options.Height, options.Width]);
         var recorder = OpRecorder.Start(model);
         try
         {
-            List<(string Name, Tensor Tensor)> outputs;
-            try
-            {
-                recorder.MarkInput(input);
-                var traced = ImageBatch.FromTensor(input);
-                outputs = Outputs(imageModel.Run(traced), model);
-            }
-            finally { recorder.Stop(); }
-            var graph = new OnnxGraph(recorder);
-            return Write(graph, input, outputs, options).ToByteArray();
+            recorder.MarkInput(input);
+            var outputs = Outputs(imageModel.Run(ImageBatch.FromTensor(input)), model);
+            recorder.Stop();
+            return new Traced(recorder, input, outputs);
         }
-        finally { recorder.Dispose(); }
+        catch
+        {
+            recorder.Dispose();
+            throw;
+        }
     }
 
     public static void Export(Module model, OnnxExportOptions options, string path) =>
@@ -82,17 +96,27 @@ public static class OnnxExport
         _ => throw new OnnxExportException($"ONNX export: {model.TypeName} returned {output.GetType().Name}, which has no ONNX layout"),
     };
 
-    static ModelProto Write(OnnxGraph graph, Tensor input, List<(string Name, Tensor Tensor)> outputs, OnnxExportOptions options)
+    static ModelProto Write(OnnxGraph graph, Traced first, Traced? second, OnnxExportOptions options)
     {
         var proto = graph.Proto;
+        var (input, outputs) = (first.Input, first.Outputs);
         graph.Bind(input, InputName, input.Shape, DType.Float32);
-        foreach (var op in graph.Recorder.Ops)
+        var ops = first.Recorder.Ops;
+        var twins = second?.Recorder.Ops;
+        if (second != null) graph.BindTwin(second.Input, second.Input.Shape);
+        if (twins != null && (twins.Count != ops.Count || ops.Where((op, k) => op.FullName != twins[k].FullName).Any()))
+            throw new OnnxExportException($"ONNX export: {first.Recorder.Root?.TypeName} runs different operators at batch {graph.Batch1} and {graph.Batch1 + 1}; export with a fixed batch");
+        for (int k = 0; k < ops.Count; k++)
         {
+            var op = ops[k];
+            var twin = twins?[k];
+            if (twin != null)
+                for (int j = 0; j < twin.Outputs.Length; j++) graph.BindTwin(twin.Outputs[j], twin.OutputShapes[j]);
             if (!op.IsDynamic || op.Outputs.Length == 0) continue;
             var key = op.Name.StartsWith("aten::", StringComparison.Ordinal) ? op.Name[6..] : op.Name;
             if (!AtenSymbolics.TryGet(key, out var convert))
                 throw new OnnxExportException($"ONNX export: no ONNX mapping for ATen operator {op.FullName}, called by {graph.Recorder.PathOf(op.Module)}");
-            convert(new OpContext(graph, op));
+            convert(new OpContext(graph, op, twin));
         }
         proto.Input.Add(ValueInfo(InputName, DType.Float32, input.Shape, options.DynamicBatch));
         foreach (var (name, tensor) in outputs)

@@ -11,8 +11,10 @@ namespace Osprey.Export.Onnx;
 /// tensors are named by the node that made them; a constant tensor read by a node becomes an initializer (a
 /// parameter or buffer under its state-dict name, anything else folded to its traced value).
 /// </summary>
-sealed class OnnxGraph(OpRecorder recorder)
+sealed class OnnxGraph(OpRecorder recorder, OpRecorder? twin = null, long batch1 = 0)
 {
+    readonly Dictionary<Tensor, long[]> twinShapes = new(ReferenceEqualityComparer.Instance);
+    string? batchValue;
     readonly Dictionary<Tensor, string> names = new(ReferenceEqualityComparer.Instance);
     readonly Dictionary<Tensor, long[]> shapes = new(ReferenceEqualityComparer.Instance);
     readonly Dictionary<Tensor, DType> types = new(ReferenceEqualityComparer.Instance);
@@ -23,6 +25,72 @@ sealed class OnnxGraph(OpRecorder recorder)
 
     public GraphProto Proto { get; } = new() { Name = "osprey" };
     public OpRecorder Recorder => recorder;
+    /// <summary>The batch of the first trace (the second traced B + 1) when the batch is dynamic.</summary>
+    public long Batch1 => batch1;
+
+    public void BindTwin(Tensor t, long[] shape) => twinShapes[t] = shape;
+
+    public long[] TwinShapeOf(Tensor t) =>
+        twinShapes.TryGetValue(t, out var s) ? s : twin!.ConstantValue(t).Shape;
+
+    /// <summary>The input's batch as a one-element int64 vector.</summary>
+    string BatchValue() =>
+        batchValue ??= Node1("Slice", [Node1("Shape", [OnnxExport.InputName]), Ints(0), Ints(1)]);
+
+    /// <summary>
+    /// An int64 vector whose entries were <paramref name="first"/> at batch B and <paramref name="second"/> at B + 1:
+    /// equal entries are constants, the others a N + b with a = second - first.
+    /// </summary>
+    public string IntsValue(long[] first, long[] second)
+    {
+        if (first.Length != second.Length) throw new OnnxExportException("ONNX export: an int list's length depends on the batch size");
+        if (first.SequenceEqual(second)) return Ints(first);
+        var pieces = new List<string>();
+        var run = new List<long>();
+        for (int k = 0; k < first.Length; k++)
+        {
+            if (first[k] == second[k]) { run.Add(first[k]); continue; }
+            if (run.Count > 0) { pieces.Add(Ints([.. run])); run.Clear(); }
+            long a = second[k] - first[k], b = first[k] - a * batch1;
+            var scaled = a == 1 ? BatchValue() : Node1("Mul", [BatchValue(), Ints(a)]);
+            pieces.Add(b == 0 ? scaled : Node1("Add", [scaled, Ints(b)]));
+        }
+        if (run.Count > 0) pieces.Add(Ints([.. run]));
+        return pieces.Count == 1 ? pieces[0] : Node1("Concat", pieces, ("axis", 0L));
+    }
+
+    /// <summary>
+    /// A constant that the two traces made with different shapes (per image, as a positional encoding or queries
+    /// repeated over the batch): a batch-dependent axis of size a B is written as its first a entries and tiled B
+    /// times; refused unless the constant is exactly that repetition.
+    /// </summary>
+    public string BatchConstant(Tensor t, Tensor second, OpContext context)
+    {
+        var value = recorder.ConstantValue(t);
+        var other = twin!.ConstantValue(second);
+        long[] s1 = value.Shape, s2 = other.Shape;
+        if (s1.SequenceEqual(s2)) return Value(t);
+        if (s1.Length != s2.Length) throw context.Fail("a constant's rank depends on the batch size");
+        using var scope = TensorScope.Begin();
+        var slice = value;
+        var repeats1 = new long[s1.Length];
+        var repeats2 = new long[s1.Length];
+        for (int d = 0; d < s1.Length; d++)
+        {
+            repeats1[d] = repeats2[d] = 1;
+            if (s1[d] == s2[d]) continue;
+            long a = s2[d] - s1[d];
+            if (a <= 0 || s1[d] != a * batch1)
+                throw context.Fail($"a constant's axis {d} has {s1[d]} and {s2[d]} entries at batch {batch1} and {batch1 + 1}; export with a fixed batch");
+            slice = slice.Narrow(d, 0, a);
+            (repeats1[d], repeats2[d]) = (batch1, batch1 + 1);
+        }
+        if (!slice.Repeat(repeats1).Equal(value))
+            throw context.Fail($"a constant {value.Describe()} differs between the images of the batch; export with a fixed batch");
+        var name = Fresh("batch_const");
+        Proto.Initializer.Add(ToProto(slice, name));
+        return Node1("Tile", [name, IntsValue(repeats1, repeats2)]);
+    }
 
     /// <summary>A fresh value name.</summary>
     public string Fresh(string hint)

@@ -4,12 +4,70 @@ using Osprey.Torch.Tracing;
 namespace Osprey.Export.Onnx;
 
 /// <summary>One recorded call being converted: its arguments read with ATen's schema defaults, its outputs bound.</summary>
-sealed class OpContext(OnnxGraph graph, RecordedOp op)
+/// <remarks>
+/// For a dynamic batch the model is traced twice (batch B and B + 1) and <paramref name="twin"/> is this call in the
+/// second trace. A number argument that differs between the traces depends on the batch: plain reads refuse it
+/// (naming the operator and module), and the converters that can take it build it in the graph from the input's
+/// batch as a*N + b (<see cref="IntsValue"/>, <see cref="OutShapeValue"/>). A constant whose shape differs (a
+/// mask or an embedding repeated per image) is written once and expanded to the batch.
+/// </remarks>
+sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp? twin = null)
 {
     public OnnxGraph Graph => graph;
     public RecordedOp Op => op;
 
-    object? Raw(int i) => i < op.Args.Length && op.Args[i].Value is var v and not Arg ? v : null;
+    object? Raw(int i)
+    {
+        var v = RawOf(op, i);
+        if (twin != null && v is not Torch.Tensor and not Torch.Tensor[] && !SameValue(v, RawOf(twin, i)))
+            throw Fail($"argument {i} ({op.Args[i]} vs {twin.Args[i]} at batch {graph.Batch1} and {graph.Batch1 + 1}) depends on the batch size; export with a fixed batch");
+        return v;
+    }
+
+    static object? RawOf(RecordedOp call, int i) => i < call.Args.Length && call.Args[i].Value is var v and not Arg ? v : null;
+
+    static long[]? AsInts(object? v) => v switch { long l => [l], long[] list => list, _ => null };
+
+    /// <summary>An int list argument in both traces (the same list twice without a dynamic batch).</summary>
+    public (long[] First, long[] Second) IntsTwice(int i)
+    {
+        var first = AsInts(RawOf(op, i)) ?? throw Fail($"argument {i} is not an int list");
+        return (first, twin == null ? first : AsInts(RawOf(twin, i)) ?? first);
+    }
+
+    static bool SameValue(object? a, object? b) => (a, b) switch
+    {
+        (long[] x, long[] y) => x.SequenceEqual(y),
+        (double[] x, double[] y) => x.SequenceEqual(y),
+        (bool[] x, bool[] y) => x.SequenceEqual(y),
+        _ => Equals(a, b),
+    };
+
+    /// <summary>An int list argument as an int64 vector value, batch-dependent entries computed from the input.</summary>
+    public string IntsValue(int i, long[] fallback)
+    {
+        var first = AsInts(RawOf(op, i)) ?? fallback;
+        var second = twin == null ? first : AsInts(RawOf(twin, i)) ?? fallback;
+        return graph.IntsValue(first, second);
+    }
+
+    /// <summary>The output's shape as an int64 vector value (leading dimensions equal to input 0's copied as 0).</summary>
+    public string OutShapeValue()
+    {
+        long[] Spec(long[] output, long[] input)
+        {
+            var spec = output.ToArray();
+            for (int k = 0; k < Math.Min(output.Length, input.Length) && output[k] == input[k]; k++) spec[k] = 0;
+            return spec;
+        }
+        var first = Spec(op.OutputShapes[0], ShapeOf(0));
+        if (twin == null) return graph.Ints(first);
+        var second = Spec(twin.OutputShapes[0], graph.TwinShapeOf((Tensor)twin.Args[0].Value!));
+        if (first.Length != second.Length) throw Fail("the output rank depends on the batch size");
+        for (int k = 0; k < first.Length; k++)
+            if ((first[k] == 0) != (second[k] == 0)) { first[k] = op.OutputShapes[0][k]; second[k] = twin.OutputShapes[0][k]; }
+        return graph.IntsValue(first, second);
+    }
 
     public bool Has(int i) => Raw(i) != null;
 
@@ -20,7 +78,18 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op)
     public Tensor[] Tensors(int i) => Raw(i) as Tensor[] ?? throw Fail($"argument {i} is not a tensor list");
 
     /// <summary>The ONNX value of tensor argument <paramref name="i"/>.</summary>
-    public string In(int i) => graph.Value(Tensor(i));
+    public string In(int i) => ValueOf(Tensor(i), twin == null ? null : RawOf(twin, i) as Tensor);
+
+    /// <summary>The ONNX values of tensor-list argument <paramref name="i"/>.</summary>
+    public string[] ListValues(int i)
+    {
+        var list = Tensors(i);
+        var twins = twin == null ? null : RawOf(twin, i) as Tensor[];
+        return list.Select((t, k) => ValueOf(t, twins?[k])).ToArray();
+    }
+
+    string ValueOf(Tensor t, Tensor? second) =>
+        second != null && !graph.IsDynamic(t) ? graph.BatchConstant(t, second, this) : graph.Value(t);
 
     public long[] ShapeOf(int i) => graph.ShapeOf(Tensor(i));
 
@@ -82,7 +151,7 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op)
 
     /// <summary>A tensor argument or a number argument (as a scalar of <paramref name="dtype"/>).</summary>
     public string TensorOrScalar(int i, DType dtype) =>
-        Raw(i) is Tensor t ? Cast(graph.Value(t), graph.TypeOf(t), dtype) : graph.Scalar(Double(i, 0), dtype);
+        Raw(i) is Tensor t ? Cast(In(i), graph.TypeOf(t), dtype) : graph.Scalar(Double(i, 0), dtype);
 
     public string Cast(string value, DType from, DType to) =>
         from == to ? value : graph.Node1("Cast", [value], ("to", (long)OnnxGraph.OnnxType(to)));
