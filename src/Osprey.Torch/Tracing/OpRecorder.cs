@@ -33,7 +33,7 @@ public sealed class OpRecorder : IDisposable
     }
 
     /// <summary>The recorder active on this thread, or null.</summary>
-    internal static OpRecorder? Current => current;
+    public static OpRecorder? Current => current;
 
     /// <summary>Starts recording on this thread; dispose the recorder to stop (and free its copies).</summary>
     public static OpRecorder Start(Module? root = null)
