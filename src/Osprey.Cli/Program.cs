@@ -10,6 +10,7 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ValCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(SamplesCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -10,7 +10,7 @@ using Osprey.Torch.NN;
 namespace Osprey.Tests.Export;
 
 /// <summary>Runs an exported file with ONNX Runtime and the same model natively, and checks files with onnx.checker.</summary>
-static class OnnxRun
+public static class OnnxRun
 {
     /// <summary>Every named output of the file for <paramref name="input"/> (N, C, H, W float32).</summary>
     public static Dictionary<string, (float[] Values, long[] Shape)> Run(byte[] model, Tensor input)

@@ -51,7 +51,11 @@ public static class OnnxExport
         if (options.Opset != 17) throw new ArgumentException($"ONNX export: opset {options.Opset} is not supported (17 is)");
         if (options.Batch < 1) throw new ArgumentException($"ONNX export: batch must be at least 1, got {options.Batch}");
         model.Eval();
-        if (model is YoloModel { IsFused: false } yolo) yolo.Fuse();
+        if (model is YoloModel yolo)
+        {
+            if (!yolo.IsFused) yolo.Fuse();
+            options = options with { Stride = options.Stride ?? (long)yolo.MaxStride };
+        }
         using var scope = TensorScope.Begin();
         using var noGrad = Autograd.NoGrad();
         long batch1 = options.DynamicBatch ? Math.Max(options.Batch, 2) : options.Batch;
