@@ -7,7 +7,7 @@ namespace Osprey.Cli.Tests.Commands;
 /// <summary>The osprey command's exit codes and messages (the CLI built in the same configuration as these tests).</summary>
 public class CliTests
 {
-    static (int Code, string Out, string Err) Osprey(string workingDirectory, params string[] args)
+    internal static (int Code, string Out, string Err) Osprey(string workingDirectory, params string[] args)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;   // .../bin/<Configuration>/net10.0/
         var root = AppContext.BaseDirectory;
