@@ -2,7 +2,9 @@ using Osprey.Tests.Data;
 using Osprey.Torch;
 using Osprey.Tests.Export;
 using Osprey.Tests.Training;
+using Osprey.Inference.Onnx;
 using Osprey.Training;
+using Osprey.Training.Classification;
 
 namespace Osprey.Cli.Tests.Commands;
 
@@ -30,6 +32,21 @@ public class ExportCommandTests
         var actual = OnnxRun.Run(File.ReadAllBytes(onnx), input)["logits"];
         Assert.Equal(expected.Shape, actual.Shape);
         Assert.True(OnnxRun.MaxAbsDifference(expected.Values, actual.Values) <= 1e-4);
+
+        // The ONNX classifier: same preprocessing, same typed predictions as the native one.
+        var files = Classifier.ImageFiles(data.Root);
+        var native = new Classifier(trained).Predict(files, topK: 3).ToList();
+        using var onnxClassifier = new OnnxClassifier(onnx);
+        Assert.Equal(trained.Classes, onnxClassifier.Classes);
+        var fromOnnx = onnxClassifier.Predict(files, topK: 3).ToList();
+        Assert.Equal(native.Count, fromOnnx.Count);
+        for (int i = 0; i < native.Count; i++)
+        {
+            Assert.Equal(native[i].Source, fromOnnx[i].Source);
+            Assert.Equal(native[i].Top.Select(t => t.Class), fromOnnx[i].Top.Select(t => t.Class));
+            Assert.Equal(native[i].Top.Select(t => t.Name), fromOnnx[i].Top.Select(t => t.Name));
+            for (int j = 0; j < native[i].Top.Count; j++) Assert.True(Math.Abs(native[i].Top[j].Probability - fromOnnx[i].Top[j].Probability) <= 1e-5);
+        }
 
         (code, _, err) = CliTests.Osprey(work.Root, "export", "--weights", best, "--format", "torch", "--out", Path.Combine(work.Root, "w.pt"));
         Assert.True(code == 0, $"export exited {code}: {err}");
