@@ -116,6 +116,8 @@ public static class OnnxExport
             var twin = twins?[k];
             if (twin != null)
                 for (int j = 0; j < twin.Outputs.Length; j++) graph.BindTwin(twin.Outputs[j], twin.OutputShapes[j]);
+            if (op.IsDynamic && op.Outputs.Length == 0 && op.Results.Any(r => r.IsNumber))
+                throw new OnnxExportException($"ONNX export: {op.FullName}, called by {graph.Recorder.PathOf(op.Module)}, reads a number from the input (data-dependent control flow cannot be traced)");
             if (!op.IsDynamic || op.Outputs.Length == 0) continue;
             var key = op.Name.StartsWith("aten::", StringComparison.Ordinal) ? op.Name[6..] : op.Name;
             if (!AtenSymbolics.TryGet(key, out var convert))
