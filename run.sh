@@ -12,6 +12,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 # SE-ResNet-18 at width 16 (small stem for 28x28), 1 epoch on a fixed 10% of the training set: about a minute on 2 cores.
 ./osprey train --task classify --model seresnet18 --width 16 --data fashion-mnist --epochs 1 --batch 64 --lr 0.05 \
   --workers 1 --seed 0 --name quickstart --set exist_ok=true --set fraction=0.1 --set label_smoothing=0.1 --set warmup_epochs=0.2 "$@"
+echo "pictures of the run: $run/results.png, $run/confusion_matrix.png, $run/train_batch0.jpg, $run/val_batch0_pred.jpg; all of it in $run/report.html"
 ./osprey val --weights "$run/best.ckpt" --data fashion-mnist
 rm -rf "$run/samples"
 ./osprey samples --data fashion-mnist --split val --count 8 --out "$run/samples" >/dev/null

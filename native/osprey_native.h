@@ -14,6 +14,7 @@ extern "C" {
 
 typedef void* osp_tensor;  // owned at::Tensor*, freed with osp_tensor_free
 typedef void* osp_op;      // cached operator handle, never freed
+typedef void* osp_group;   // owned c10d process group (Gloo over a TCPStore), freed with osp_dist_free
 
 // Tags of osp_value, shared with C# (Osprey.Torch.Native.ValueTag).
 enum osp_tag {
@@ -29,6 +30,15 @@ enum osp_tag {
   OSP_STRING = 9,       // p: UTF-8, n: byte count
   OSP_DEFAULT = 10,     // use the schema's default value for this argument
   OSP_OPT_TENSOR_LIST = 11,  // p: osp_tensor* (null entries are None), n: count
+};
+
+// Reductions of osp_dist_all_reduce, numbered as c10d::ReduceOp (Gloo has no AVG: it is a sum divided by the world).
+enum osp_reduce {
+  OSP_REDUCE_SUM = 0,
+  OSP_REDUCE_AVG = 1,
+  OSP_REDUCE_PRODUCT = 2,
+  OSP_REDUCE_MIN = 3,
+  OSP_REDUCE_MAX = 4,
 };
 
 typedef struct {
@@ -88,6 +98,23 @@ OSP_API int osp_grad_enabled(int32_t* out);
 OSP_API int osp_set_grad_enabled(int32_t enabled);
 OSP_API int osp_inference_mode_enter(int32_t enabled, void** guard);
 OSP_API int osp_inference_mode_exit(void* guard);
+
+// Opens a file for reading only if it is a regular file (after following symlinks), without blocking on a FIFO:
+// returns 0 with *fd and *size set; -errno when open/fstat fails; or the file's S_IFMT type bits (> 0) when it is
+// not a regular file (a FIFO, a device, a socket, a directory), in which case nothing stays open.
+OSP_API int osp_open_regular_file(const char* path, int32_t* fd, int64_t* size);
+
+// data-parallel collectives (c10d ProcessGroupGloo over a TCPStore, joined as torch.distributed's default group).
+// Every call blocks until all ranks take part, and fails instead within the timeout (or at once when a peer is gone);
+// joining waits at most join_timeout_ms for the other ranks to start. Several tensors of one call travel as one buffer
+// and are updated in place.
+OSP_API int osp_dist_init(const char* host, int32_t port, int32_t is_master, int32_t rank, int32_t world_size,
+                          int64_t timeout_ms, int64_t join_timeout_ms, osp_group* out);
+OSP_API int osp_dist_free(osp_group g);
+OSP_API int osp_dist_all_reduce(osp_group g, const osp_tensor* tensors, int64_t n, int32_t op);
+OSP_API int osp_dist_broadcast(osp_group g, const osp_tensor* tensors, int64_t n, int32_t root);
+OSP_API int osp_dist_all_gather(osp_group g, osp_tensor input, osp_tensor* out);  // out: [world, *input shape]
+OSP_API int osp_dist_barrier(osp_group g);
 
 #ifdef __cplusplus
 }

@@ -7,11 +7,14 @@ configuration="${1:-Release}"
 
 packages=(
   libtorch-dev cmake g++ make            # the native shim against Debian's libtorch 1.13.1
+  libgloo-dev                            # headers of the Gloo backend behind c10d (distributed training)
   libopenblas0-pthread                   # optimized BLAS behind libblas.so.3 (the reference BLAS is ~100x slower)
   libturbojpeg0-dev libpng-dev           # image codecs
   dataset-fashion-mnist                  # the built-in default dataset
+  labelme-examples                       # real VOC-format photos with palette masks (segmentation dataset tests)
   python3-torch python3-torchvision python3-yaml  # the PyTorch reference for golden tests and benchmarks
   python3-onnx                           # onnx.checker for the exported ONNX files (tests)
+  python3-pil                            # tools/reference/write_hostile_files.py (JPEG headers)
   fonts-dejavu-core                      # the font of labels and plots (Osprey.Visuals)
   chromium                               # headless browser that checks report.html in the tests
 )

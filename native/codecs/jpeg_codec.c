@@ -10,8 +10,8 @@ static void set_tj_error(char* err, size_t err_size, tjhandle handle, const char
   osc_set_error(err, err_size, "%s: %s", what, tjGetErrorStr2(handle));
 }
 
-int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, osc_image* result, uint8_t** pixels, char* err,
-                    size_t err_size) {
+int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* result,
+                    uint8_t** pixels, char* err, size_t err_size) {
   *pixels = NULL;
   if (size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
     osc_set_error(err, err_size, "not a JPEG file (bad SOI marker)");
@@ -30,11 +30,26 @@ int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, osc_image* resul
     osc_set_error(err, err_size, "TurboJPEG could not allocate its state: %s", tjGetErrorStr2(NULL));
     return OSC_ERROR;
   }
-  int width, height, subsampling, colorspace;
+  /* Initialized: for a tables-only (abbreviated) stream TurboJPEG returns success without setting them. */
+  int width = 0, height = 0, subsampling = -1, colorspace = -1;
   if (tjDecompressHeader3(handle, data, (unsigned long)size, &width, &height, &subsampling, &colorspace) != 0) {
     set_tj_error(err, err_size, handle, "cannot read the JPEG header");
     tjDestroy(handle);
     return OSC_ERROR;
+  }
+  if (width <= 0 || height <= 0) {
+    osc_set_error(err, err_size, "the JPEG header declares no image (%d x %d; a tables-only stream?)", width, height);
+    tjDestroy(handle);
+    return OSC_ERROR;
+  }
+  if (max_pixels >= 0 && (uint64_t)width * (uint64_t)height > (uint64_t)max_pixels) {
+    result->width = width;
+    result->height = height;
+    result->channels = colorspace == TJCS_GRAY ? 1 : 3;
+    result->bytes_per_sample = 1;
+    osc_set_error(err, err_size, "the header declares %d x %d pixels", width, height);
+    tjDestroy(handle);
+    return OSC_TOO_MANY_PIXELS;
   }
   if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
     osc_set_error(err, err_size, "CMYK JPEGs are not supported (convert the file to RGB)");
@@ -59,7 +74,13 @@ int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, osc_image* resul
     tjDestroy(handle);
     return OSC_ERROR;
   }
-  if (tjDecompress2(handle, data, (unsigned long)size, buffer, width, 0, height, format, 0) != 0) {
+#ifdef TJFLAG_LIMITSCANS
+  /* A progressive JPEG of thousands of tiny scans takes minutes to decode; libjpeg-turbo stops after 500. */
+  const int flags = TJFLAG_LIMITSCANS;
+#else
+  const int flags = 0;
+#endif
+  if (tjDecompress2(handle, data, (unsigned long)size, buffer, width, 0, height, format, flags) != 0) {
     /* A warning still yields an image. Most warnings are harmless (extraneous bytes before a marker), but a
      * premature end of data means the bottom of the picture is invented gray: that file is truncated. */
     const char* message = tjGetErrorStr2(handle);

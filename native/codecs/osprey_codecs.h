@@ -27,6 +27,8 @@ extern "C" {
 
 #define OSC_OK 0
 #define OSC_ERROR 1
+/* The header declares more than max_pixels pixels: nothing was allocated; info holds the declared width and height. */
+#define OSC_TOO_MANY_PIXELS 2
 
 /* Output channel layouts. OSC_INDICES: the raw samples of a single-channel image (palette indices of a palette PNG,
  * gray values of a gray PNG, unscaled even at bit depths 1/2/4). */
@@ -36,13 +38,19 @@ typedef struct osc_image {
   int32_t width, height, channels, bytes_per_sample;
 } osc_image;
 
-OSC_EXPORT int osc_png_decode(const uint8_t* data, size_t size, int mode, osc_image* info, uint8_t** pixels,
-                              char* err, size_t err_size);
-OSC_EXPORT int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, osc_image* info, uint8_t** pixels,
-                               char* err, size_t err_size);
+/* max_pixels (width x height) is checked against the header before any pixel memory is allocated (a decompression
+ * bomb: a small file that declares a huge image). */
+OSC_EXPORT int osc_png_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* info,
+                              uint8_t** pixels, char* err, size_t err_size);
+OSC_EXPORT int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* info,
+                               uint8_t** pixels, char* err, size_t err_size);
 /* channels 1..4 (gray, gray+alpha, RGB, RGBA); bytes_per_sample 1 or 2. */
 OSC_EXPORT int osc_png_encode(const uint8_t* pixels, const osc_image* info, int compression_level, uint8_t** out,
                               size_t* out_size, char* err, size_t err_size);
+/* An 8-bit palette PNG of width x height indices, each below colors (1..256); palette holds colors RGB triplets. */
+OSC_EXPORT int osc_png_encode_palette(const uint8_t* indices, int32_t width, int32_t height, const uint8_t* palette,
+                                      int32_t colors, int compression_level, uint8_t** out, size_t* out_size, char* err,
+                                      size_t err_size);
 /* channels 1 or 3, 8-bit; quality 1..100; colour is 4:2:0 subsampled. */
 OSC_EXPORT int osc_jpeg_encode(const uint8_t* pixels, const osc_image* info, int quality, uint8_t** out,
                                size_t* out_size, char* err, size_t err_size);

@@ -82,8 +82,8 @@ static int choose_transforms(png_structp png, png_infop info, int mode, png_cont
   return png_get_channels(png, info);
 }
 
-int osc_png_decode(const uint8_t* data, size_t size, int mode, osc_image* result, uint8_t** pixels, char* err,
-                   size_t err_size) {
+int osc_png_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* result,
+                   uint8_t** pixels, char* err, size_t err_size) {
   *pixels = NULL;
   if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
     osc_set_error(err, err_size, "not a PNG file (bad signature)");
@@ -117,7 +117,27 @@ int osc_png_decode(const uint8_t* data, size_t size, int mode, osc_image* result
     return OSC_ERROR;
   }
   png_set_read_fn(png, ctx, read_bytes);
+  /* The pixel limit below replaces libpng's default 1,000,000 x 1,000,000; ancillary chunks (iCCP, zTXt, ...)
+   * may not decompress to more than 16 MB each, nor be more than 1000. */
+  png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+  png_set_chunk_malloc_max(png, 16u << 20);
+  png_set_chunk_cache_max(png, 1000);
   png_read_info(png, info);
+  {
+    const uint64_t declared = (uint64_t)png_get_image_width(png, info) * png_get_image_height(png, info);
+    if (max_pixels >= 0 && declared > (uint64_t)max_pixels) {
+      result->width = (int32_t)png_get_image_width(png, info);
+      result->height = (int32_t)png_get_image_height(png, info);
+      result->channels = png_get_channels(png, info);
+      result->bytes_per_sample = png_get_bit_depth(png, info) == 16 ? 2 : 1;
+      osc_set_error(err, err_size, "the header declares %u x %u pixels", png_get_image_width(png, info),
+                    png_get_image_height(png, info));
+      release(ctx);
+      free(ctx);
+      png_destroy_read_struct(&png, &info, NULL);
+      return OSC_TOO_MANY_PIXELS;
+    }
+  }
   const int channels = choose_transforms(png, info, mode, ctx);
   if (channels == 0) png_longjmp(png, 1);
   const size_t width = png_get_image_width(png, info), height = png_get_image_height(png, info);
@@ -170,17 +190,12 @@ static void write_bytes(png_structp png, png_bytep in, png_size_t n) {
 
 static void flush_nothing(png_structp png) { (void)png; }
 
-int osc_png_encode(const uint8_t* pixels, const osc_image* image, int compression_level, uint8_t** out,
-                   size_t* out_size, char* err, size_t err_size) {
-  static const int color_types[] = {PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
-                                    PNG_COLOR_TYPE_RGB_ALPHA};
+/* Writes rows of row_bytes each; palette (colors RGB triplets) only for PNG_COLOR_TYPE_PALETTE. */
+static int encode(const uint8_t* pixels, int width, int height, int bit_depth, int color_type, size_t row_bytes,
+                  const uint8_t* palette, int colors, int compression_level, uint8_t** out, size_t* out_size, char* err,
+                  size_t err_size) {
   *out = NULL;
   *out_size = 0;
-  if (image->channels < 1 || image->channels > 4 || (image->bytes_per_sample != 1 && image->bytes_per_sample != 2) ||
-      image->width <= 0 || image->height <= 0) {
-    osc_set_error(err, err_size, "PNG encode needs 1-4 channels, 1 or 2 bytes per sample and a non-empty image");
-    return OSC_ERROR;
-  }
   png_context* const ctx = (png_context*)calloc(1, sizeof(png_context));
   if (!ctx) {
     osc_set_error(err, err_size, "out of memory");
@@ -204,22 +219,63 @@ int osc_png_encode(const uint8_t* pixels, const osc_image* image, int compressio
   }
   png_set_write_fn(png, ctx, write_bytes, flush_nothing);
   if (compression_level >= 0) png_set_compression_level(png, compression_level);
-  png_set_IHDR(png, info, (png_uint_32)image->width, (png_uint_32)image->height, image->bytes_per_sample * 8,
-               color_types[image->channels - 1], PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, bit_depth, color_type, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (color_type == PNG_COLOR_TYPE_PALETTE) {
+    png_color entries[256];
+    for (int i = 0; i < colors; i++) {
+      entries[i].red = palette[3 * i];
+      entries[i].green = palette[3 * i + 1];
+      entries[i].blue = palette[3 * i + 2];
+    }
+    png_set_PLTE(png, info, entries, colors);
+  }
   png_write_info(png, info);
-  if (image->bytes_per_sample == 2) {
+  if (bit_depth == 16) {
     const uint16_t probe = 1;
     if (*(const uint8_t*)&probe == 1) png_set_swap(png);
   }
-  const size_t row_bytes = (size_t)image->width * image->channels * image->bytes_per_sample;
-  for (int y = 0; y < image->height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * row_bytes));
+  for (int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * row_bytes));
   png_write_end(png, NULL);
   png_destroy_write_struct(&png, &info);
   *out = ctx->out;
   *out_size = ctx->out_size;
   free(ctx);
   return OSC_OK;
+}
+
+int osc_png_encode(const uint8_t* pixels, const osc_image* image, int compression_level, uint8_t** out,
+                   size_t* out_size, char* err, size_t err_size) {
+  static const int color_types[] = {PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
+                                    PNG_COLOR_TYPE_RGB_ALPHA};
+  *out = NULL;
+  *out_size = 0;
+  if (image->channels < 1 || image->channels > 4 || (image->bytes_per_sample != 1 && image->bytes_per_sample != 2) ||
+      image->width <= 0 || image->height <= 0) {
+    osc_set_error(err, err_size, "PNG encode needs 1-4 channels, 1 or 2 bytes per sample and a non-empty image");
+    return OSC_ERROR;
+  }
+  const size_t row_bytes = (size_t)image->width * image->channels * image->bytes_per_sample;
+  return encode(pixels, image->width, image->height, image->bytes_per_sample * 8, color_types[image->channels - 1],
+                row_bytes, NULL, 0, compression_level, out, out_size, err, err_size);
+}
+
+int osc_png_encode_palette(const uint8_t* indices, int32_t width, int32_t height, const uint8_t* palette, int32_t colors,
+                           int compression_level, uint8_t** out, size_t* out_size, char* err, size_t err_size) {
+  *out = NULL;
+  *out_size = 0;
+  if (width <= 0 || height <= 0 || colors < 1 || colors > 256) {
+    osc_set_error(err, err_size, "palette PNG encode needs a non-empty image and 1..256 colours");
+    return OSC_ERROR;
+  }
+  const size_t count = (size_t)width * (size_t)height;
+  for (size_t i = 0; i < count; i++)
+    if (indices[i] >= colors) {
+      osc_set_error(err, err_size, "index %d at pixel %zu has no colour (the palette has %d)", indices[i], i, colors);
+      return OSC_ERROR;
+    }
+  return encode(indices, width, height, 8, PNG_COLOR_TYPE_PALETTE, (size_t)width, palette, colors, compression_level,
+                out, out_size, err, err_size);
 }
 
 void osc_free(void* p) { free(p); }

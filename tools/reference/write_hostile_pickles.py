@@ -67,17 +67,32 @@ def pickle_of(body, proto=PROTO2):
     return proto + body + STOP
 
 
-def torch_zip(data_pkl, storages=None):
+def torch_zip(data_pkl, storages=None, compression=zipfile.ZIP_STORED):
     """A torch.save-shaped zip archive around the given data.pkl bytes."""
     import io
 
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+    with zipfile.ZipFile(buffer, "w", compression) as z:
         z.writestr("archive/data.pkl", data_pkl)
         for key, data in (storages or {}).items():
             z.writestr(f"archive/data/{key}", data)
         z.writestr("archive/version", "3\n")
     return buffer.getvalue()
+
+
+def patch_member(archive, name, crc_xor=0, flags_or=0):
+    """Sets general-purpose flag bits and/or flips CRC bits of one member, in its local header and central record."""
+    data = bytearray(archive)
+    for signature, flags_at, crc_at, name_len_at, name_at in ((b"PK\x03\x04", 6, 14, 26, 30), (b"PK\x01\x02", 8, 16, 28, 46)):
+        at = 0
+        while (at := bytes(data).find(signature, at)) >= 0:
+            n = struct.unpack("<H", data[at + name_len_at:at + name_len_at + 2])[0]
+            if data[at + name_at:at + name_at + n] == name.encode():
+                data[at + flags_at] |= flags_or
+                crc = struct.unpack("<I", data[at + crc_at:at + crc_at + 4])[0] ^ crc_xor
+                data[at + crc_at:at + crc_at + 4] = struct.pack("<I", crc)
+            at += 4
+    return bytes(data)
 
 
 def storage_pid(key="0", numel=2):
@@ -139,6 +154,13 @@ def corpus():
     add("nested_in_tensor_rebuild", ".pt",
         torch_zip(pickle_of(call(glob("collections", "OrderedDict")) + MARK + text("w") + tensor + SETITEMS), {"0": bytes(8)}),
         "refused global posix.system")
+    # The payload behind zip features a reader might skip: deflate, a wrong CRC, the encryption flag.
+    payload_pkl = pickle_of(call(glob("os", "system"), text(touch("deflated_member_payload"))))
+    add("deflated_member_payload", ".pt", torch_zip(payload_pkl, compression=zipfile.ZIP_DEFLATED), "refused global os.system")
+    add("crc_mismatch_payload", ".pt", patch_member(torch_zip(pickle_of(call(glob("os", "system"), text(touch("crc_mismatch_payload"))))),
+                                                    "archive/data.pkl", crc_xor=0x1), "fails its CRC-32 check")
+    add("encrypted_flag_payload", ".pt", patch_member(torch_zip(pickle_of(call(glob("os", "system"), text(touch("encrypted_flag_payload"))))),
+                                                      "archive/data.pkl", flags_or=0x1), "is encrypted")
     add("legacy_format_payload", ".pt", legacy_file(call(glob("os", "system"), text(touch("legacy_format_payload")))),
         "refused global os.system")
 

@@ -26,7 +26,7 @@ public static class PredictCommand
         if (top < 1) return Cli.Usage($"--top {top}: expected an integer >= 1");
         var files = Classifier.ImageFiles(source);
         using var trained = TrainedModel.Load(weights);
-        var predictions = TaskRegistry.Get(trained.Info.Task).Predict(trained, files, new PredictRequest(Top: top));
+        var predictions = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Predict(trained, files, new PredictRequest(Top: top));
         if (json)
         {
             var array = new JsonArray(predictions.Select(p => p.ToJson()).ToArray());

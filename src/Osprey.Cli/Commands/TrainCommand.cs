@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Osprey.Training;
+using Osprey.Training.Pictures;
 
 namespace Osprey.Cli.Commands;
 
@@ -40,7 +41,7 @@ public static class TrainCommand
                 if (changed.Count > 0)
                     return Cli.Usage($"--resume continues a run with its saved options; {string.Join(", ", changed)} cannot be given with it (only --workers)");
                 if (Directory.Exists(resumePath)) resumePath = Path.Combine(resumePath, Trainer.LastCheckpoint);
-                return Cli.Run(() => Run(() => Trainer.Resume(resumePath, [new ConsoleProgress()], workers: result.GetValue(workers))));
+                return Cli.Run(() => Run(() => Trainer.Resume(resumePath, [new ConsoleProgress(), new RunPictures(message => Console.Error.WriteLine($"osprey train: warning: {message}"))], workers: result.GetValue(workers))));
             }
             var overrides = new List<string>();
             void Add(string key, object? value)
@@ -60,7 +61,7 @@ public static class TrainCommand
             Add("name", result.GetValue(name));
             Add("width", result.GetValue(width));
             overrides.AddRange(result.GetValue(set) ?? []);
-            return Cli.Run(() => Run(() => Trainer.Create(OptionsReader.Read(result.GetValue(cfg), overrides), [new ConsoleProgress()])));
+            return Cli.Run(() => Run(() => Trainer.Create(OptionsReader.Read(result.GetValue(cfg), overrides), [new ConsoleProgress(), new RunPictures(message => Console.Error.WriteLine($"osprey train: warning: {message}"))])));
         });
         return command;
     }

@@ -26,7 +26,7 @@ public static class ValCommand
     {
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
         using var trained = TrainedModel.Load(weights);
-        var report = TaskRegistry.Get(trained.Info.Task).Validate(trained, new ValidationRequest(data, batch, workers));
+        var report = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Validate(trained, new ValidationRequest(data, batch, workers));
         Console.WriteLine(report.Headline);
         Console.WriteLine(string.Join("  ", report.Summary.Select(m => $"{m.Name} {m.Text}")));
         var table = new Table().Border(Console.IsOutputRedirected ? TableBorder.Ascii : TableBorder.Rounded);

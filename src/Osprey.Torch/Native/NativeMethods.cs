@@ -14,6 +14,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial int osp_cuda_device_count(out long count);
     [LibraryImport(Library)] public static partial long osp_live_tensors();
     [LibraryImport(Library)] public static partial void osp_free(IntPtr p);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] public static partial int osp_open_regular_file(string path, out int fd, out long size);
 
     [LibraryImport(Library)] public static partial int osp_set_num_threads(int n);
     [LibraryImport(Library)] public static partial int osp_get_num_threads();
@@ -49,6 +50,14 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial int osp_inference_mode_enter(int enabled, out IntPtr guard);
     [LibraryImport(Library)] public static partial int osp_inference_mode_exit(IntPtr guard);
 
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int osp_dist_init(string host, int port, int isMaster, int rank, int worldSize, long timeoutMs, long joinTimeoutMs, out IntPtr group);
+    [LibraryImport(Library)] public static partial int osp_dist_free(IntPtr group);
+    [LibraryImport(Library)] public static partial int osp_dist_all_reduce(IntPtr group, IntPtr* tensors, long n, int op);
+    [LibraryImport(Library)] public static partial int osp_dist_broadcast(IntPtr group, IntPtr* tensors, long n, int root);
+    [LibraryImport(Library)] public static partial int osp_dist_all_gather(IntPtr group, IntPtr input, out IntPtr output);
+    [LibraryImport(Library)] public static partial int osp_dist_barrier(IntPtr group);
+
     /// <summary>Every export, for <c>osprey doctor</c>'s symbol check.</summary>
     public static readonly string[] Exports =
     [
@@ -59,7 +68,8 @@ internal static unsafe partial class NativeMethods
         "osp_tensor_requires_grad", "osp_tensor_set_requires_grad", "osp_tensor_is_leaf", "osp_tensor_same",
         "osp_tensor_data_ptr", "osp_tensor_from_data", "osp_tensor_to_data", "osp_op_find", "osp_op_schema",
         "osp_op_call", "osp_backward", "osp_tensor_grad", "osp_tensor_set_grad", "osp_grad_enabled",
-        "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit",
+        "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit", "osp_open_regular_file", "osp_dist_init",
+        "osp_dist_free", "osp_dist_all_reduce", "osp_dist_broadcast", "osp_dist_all_gather", "osp_dist_barrier",
     ];
 
     public static string LastError() => Marshal.PtrToStringUTF8(osp_last_error()) ?? "";

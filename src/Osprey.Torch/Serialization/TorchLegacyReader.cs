@@ -15,6 +15,24 @@ internal static class TorchLegacyReader
 
     public static bool IsLegacy(ReadOnlySpan<byte> head) => head is [0x80, >= 2 and <= 5, ..];
 
+    /// <summary>PROTO n, an optional 9-byte FRAME, LONG1 of 10 bytes holding the magic number, STOP.</summary>
+    public const int MagicPrefixLength = 2 + 9 + 2 + 10 + 1;
+
+    /// <summary>
+    /// The legacy format's first pickle is the magic number alone. It is matched byte for byte before any pickle runs,
+    /// so a plain pickle (or anything else starting with PROTO) is refused at once rather than unpickled whole.
+    /// </summary>
+    public static void CheckMagic(string path, ReadOnlySpan<byte> head)
+    {
+        var rest = head.Length >= 2 ? head[2..] : head;
+        if (rest is [0x95, ..] && rest.Length >= 9) rest = rest[9..];  // FRAME (protocol 4+)
+        Span<byte> expected = stackalloc byte[10];
+        MagicNumber.TryWriteBytes(expected, out _, isUnsigned: false, isBigEndian: false);
+        if (rest.Length < 13 || rest[0] != 0x8a || rest[1] != 10 || !rest.Slice(2, 10).SequenceEqual(expected) || rest[12] != (byte)'.')
+            throw new TorchException($"{path}: not a PyTorch checkpoint (a pickle, but not torch.save's: wrong magic number in the legacy format); " +
+                                     "plain pickles are not loaded");
+    }
+
     public static object? Load(string path, byte[] file, PickleLimits limits, out TorchRebuild rebuild)
     {
         var reader = new PickleReader(file, path);
@@ -32,6 +50,7 @@ internal static class TorchLegacyReader
         if (Next(NoPersistentIds) is PickleDict sysInfo && sysInfo.TryGetValue("little_endian", out var little) && little is false)
             throw new TorchException($"{path}: written on a big-endian machine; the legacy format from such machines is not supported");
 
+        long declared = 0;
         object? PersistentLoad(object? pid)
         {
             if (pid is object?[] { Length: 4 } module && module[0] is "module")
@@ -45,8 +64,11 @@ internal static class TorchLegacyReader
             if (!storages.TryGetValue(key, out var storage))
             {
                 storage = new TorchStorage(key, dtype, numel);
-                if (StorageData.ByteCount(storage) > file.Length)
-                    throw new InvalidDataException($"storage '{key}' of {numel} x {dtype.Name()} is larger than the whole file");
+                // The storages follow the pickles in the file: together they cannot be larger than it.
+                declared += StorageData.ByteCount(storage);
+                if (declared > file.Length)
+                    throw new InvalidDataException($"storage '{key}' of {numel} x {dtype.Name()} takes the storages declared so far to {declared} bytes, " +
+                                                   $"more than the whole {file.Length}-byte file");
                 storages[key] = storage;
                 storage.Data = StorageData.Allocate(storage);
             }

@@ -30,8 +30,9 @@ public static class TorchLoad
     public static Dictionary<string, Tensor> LoadStateDict(string path, string? key = null, PickleLimits? limits = null)
     {
         using var scope = TensorScope.Begin();
-        var root = LoadInScope(path, limits ?? PickleLimits.Default, out _);
-        var stateDict = StateDictFinder.Find(root, key, path);
+        limits ??= PickleLimits.Default;
+        var root = LoadInScope(path, limits, out _);
+        var stateDict = StateDictFinder.Find(root, key, path, limits);
         foreach (var tensor in stateDict.Values)
         {
             if (tensor.RequiresGrad) tensor.RequiresGrad = false;
@@ -44,7 +45,7 @@ public static class TorchLoad
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var file = UntrustedFile.OpenRead(path, limits.MaxFileBytes);
             Span<byte> head = stackalloc byte[4];
             int n = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
             file.Position = 0;
@@ -56,6 +57,11 @@ public static class TorchLoad
             {
                 if (file.Length > Array.MaxLength)
                     throw new TorchException($"{path}: legacy-format files over 2 GB are not supported; re-save with torch.save (zip format)");
+                // A plain pickle (.pkl) also starts with PROTO: check the magic number before running anything else.
+                Span<byte> start = stackalloc byte[TorchLegacyReader.MagicPrefixLength];
+                int got = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+                TorchLegacyReader.CheckMagic(path, start[..got]);
+                file.Position = 0;
                 var bytes = new byte[file.Length];
                 file.ReadExactly(bytes);
                 root = TorchLegacyReader.Load(path, bytes, limits, out rebuild);
@@ -75,8 +81,8 @@ public static class TorchLoad
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
         {
-            // A damaged zip archive (bad compression method, CRC mismatch, inconsistent headers).
-            throw new TorchException($"{path}: cannot read: {e.Message}");
+            // Not a regular file, over the size limit, or a damaged archive.
+            throw new TorchException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: cannot read: {e.Message}");
         }
     }
 }

@@ -64,26 +64,37 @@ internal sealed class TorchRebuild(Func<TorchStorage, Tensor> storageData)
         return tensor;
     }
 
-    /// <summary>The last element the view reaches must lie inside the storage (overflow counts as outside).</summary>
+    /// <summary>
+    /// Every size and stride must be non-negative (all of them: a zero size does not excuse a later negative one),
+    /// the element count must fit in 64 bits, and the last element the view reaches must lie inside the storage.
+    /// Checked before any tensor is made; overflow counts as outside.
+    /// </summary>
     static void CheckInside(TorchStorage storage, long offset, long[] size, long[] stride)
     {
+        string View() => $"view of storage '{storage.Key}' (offset {offset}, size [{string.Join(", ", size)}], stride [{string.Join(", ", stride)}])";
+        for (int d = 0; d < size.Length; d++)
+            if (size[d] < 0 || stride[d] < 0)
+                throw new InvalidDataException($"{View()}: dimension {d} has a negative {(size[d] < 0 ? "size" : "stride")}");
+        if (size.Contains(0))
+        {
+            if (offset > storage.Numel)
+                throw new InvalidDataException($"{View()}: offset {offset} is past the end of the storage, which has {storage.Numel} elements");
+            return;
+        }
         try
         {
-            long last = offset;
+            long numel = 1, last = offset;
             for (int d = 0; d < size.Length; d++)
             {
-                if (size[d] < 0 || stride[d] < 0)
-                    throw new InvalidDataException($"negative size or stride in size [{string.Join(", ", size)}] stride [{string.Join(", ", stride)}]");
-                if (size[d] == 0) return;
+                numel = checked(numel * size[d]);
                 last = checked(last + (size[d] - 1) * stride[d]);
             }
             if (last >= storage.Numel)
-                throw new InvalidDataException($"view (offset {offset}, size [{string.Join(", ", size)}], stride [{string.Join(", ", stride)}]) " +
-                                               $"reaches element {last} of storage '{storage.Key}', which has {storage.Numel}");
+                throw new InvalidDataException($"{View()} reaches element {last} of storage '{storage.Key}', which has {storage.Numel}");
         }
         catch (OverflowException)
         {
-            throw new InvalidDataException($"view size [{string.Join(", ", size)}] stride [{string.Join(", ", stride)}] overflows");
+            throw new InvalidDataException($"{View()}: the element count or extent overflows 64 bits");
         }
     }
 

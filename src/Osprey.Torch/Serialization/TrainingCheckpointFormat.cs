@@ -74,11 +74,40 @@ public static class TrainingCheckpointFormat
                 try { OptimizerStateDict.ParseKey(key); }
                 catch (FormatException e) { throw new TorchException($"{path}: {e.Message}"); }
             }
+            CheckOptimizerGroups(path, optimGroups);
             optimizer = new OptimizerStateDict(optimTensors, optimGroups);
         }
-        return new Parts(model, optimizer, Json(path, metadata, "schedule"), Number(path, metadata, "epoch"),
-                         Number(path, metadata, "iteration"), rng, Json(path, metadata, "options"));
+        var options = Json(path, metadata, "options");
+        long epoch = Number(path, metadata, "epoch"), iteration = Number(path, metadata, "iteration");
+        if (epoch < 0 || epoch > int.MaxValue)
+            throw new TorchException($"{path}: metadata 'epoch' = {epoch} is impossible (epochs done: 0 or more)");
+        if (iteration < 0)
+            throw new TorchException($"{path}: metadata 'iteration' = {iteration} is impossible (optimizer steps done: 0 or more)");
+        if (options?["epochs"] is JsonValue total && total.TryGetValue<long>(out var epochs) && epoch > epochs)
+            throw new TorchException($"{path}: metadata 'epoch' = {epoch} is past the run's {epochs} epochs (metadata 'options'.epochs)");
+        return new Parts(model, optimizer, Json(path, metadata, "schedule"), epoch, iteration, rng, options);
     }
+
+    /// <summary>The fields every optimizer's LoadStateDict relies on: "type" a string, "param_groups" an array of objects
+    /// whose "params" are arrays of non-negative integers.</summary>
+    static void CheckOptimizerGroups(string path, JsonObject groups)
+    {
+        if (groups["type"] is not JsonValue type || !type.TryGetValue<string>(out _))
+            throw new TorchException($"{path}: metadata 'optimizer' field 'type' is missing or not a string");
+        if (groups["param_groups"] is not JsonArray list)
+            throw new TorchException($"{path}: metadata 'optimizer' field 'param_groups' is missing or not an array");
+        for (int g = 0; g < list.Count; g++)
+        {
+            if (list[g] is not JsonObject group || group["params"] is not JsonArray ids)
+                throw new TorchException($"{path}: metadata 'optimizer' field 'param_groups[{g}].params' is missing or not an array");
+            foreach (var id in ids)
+                if (id is not JsonValue v || !v.TryGetValue<int>(out var index) || index < 0)
+                    throw new TorchException($"{path}: metadata 'optimizer' field 'param_groups[{g}].params' holds {id?.ToJsonString() ?? "null"}, not a parameter index");
+        }
+    }
+
+    /// <summary>Longest JSON metadata value parsed (4 M characters: an optimizer's groups for ~500,000 parameters).</summary>
+    const int MaxJsonChars = 4 << 20;
 
     static long Number(string path, Dictionary<string, string> metadata, string key)
     {
@@ -92,6 +121,8 @@ public static class TrainingCheckpointFormat
     static JsonObject? Json(string path, Dictionary<string, string> metadata, string key)
     {
         if (!metadata.TryGetValue(key, out var text)) return null;
+        if (text.Length > MaxJsonChars)
+            throw new TorchException($"{path}: metadata '{key}' is {text.Length} characters of JSON, over the {MaxJsonChars} this reader parses");
         try
         {
             return JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not a JSON object");

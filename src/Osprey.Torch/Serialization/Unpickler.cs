@@ -19,6 +19,7 @@ internal sealed class Unpickler(PickleReader reader, PickleGlobals globals, Func
     /// <summary>Runs the pickle to its STOP and returns the value it built.</summary>
     public object? Load()
     {
+        using var compareBudget = PickleKeyComparer.BeginBudget(limits.MaxKeyCompareSteps);
         while (true)
         {
             int at = reader.Position;
@@ -39,6 +40,8 @@ internal sealed class Unpickler(PickleReader reader, PickleGlobals globals, Func
     {
         if (stack.Count != 1 || marks.Count != 0)
             throw new InvalidDataException($"STOP with {stack.Count} values and {marks.Count} open marks on the stack (expected one value)");
+        if (PickleGraph.Depth(stack[0]) is var depth && depth > limits.MaxDepth)
+            throw new InvalidDataException($"values nest deeper than {limits.MaxDepth} levels ({depth}, counted once complete: nesting built top-down)");
         return stack[0];
     }
 

@@ -19,6 +19,8 @@ public sealed class Batch : IDisposable
     /// <summary>Per-sample (Ni, 4) boxes and (Ni) box labels when every sample has boxes, else null: counts differ per image.</summary>
     public IReadOnlyList<Tensor>? Boxes { get; }
     public IReadOnlyList<Tensor>? BoxLabels { get; }
+    /// <summary>Each sample's annotations in its original pixels, crowd regions included (detection datasets; null entries elsewhere): what evaluation compares with.</summary>
+    public IReadOnlyList<BoxAnnotations?> Annotations { get; init; } = [];
     /// <summary>The dataset indices of the samples, in batch order.</summary>
     public IReadOnlyList<int> Indices { get; }
     /// <summary>Where each sample came from (file path or "dataset[index]"), in batch order.</summary>

@@ -35,7 +35,10 @@ internal static class CollateChecks
         var boxes = first.Boxes == null ? null : samples.Select(s => s.Boxes!.Contiguous().Clone()).ToArray();
         var boxLabels = first.Boxes == null ? null
             : samples.Select(s => s.BoxLabels?.Clone() ?? Tensor.Full([s.Boxes!.Size(0)], -1, DType.Int64)).ToArray();
-        return new Batch(number, indices, samples.Select(s => s.Source).ToArray(), input, labels, masks, boxes, boxLabels);
+        return new Batch(number, indices, samples.Select(s => s.Source).ToArray(), input, labels, masks, boxes, boxLabels)
+        {
+            Annotations = samples.Select(s => s.Annotations).ToArray(),
+        };
     }
 
     public static string Describe(Sample s) => s.Source ?? "no source";

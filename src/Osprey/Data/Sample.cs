@@ -23,6 +23,9 @@ public sealed record Sample(Tensor Image) : IDisposable
     public Tensor? Boxes { get; init; }
     public Tensor? BoxLabels { get; init; }
     public Tensor? Mask { get; init; }
+    /// <summary>Detection ground truth in original image coordinates, crowd regions included (for evaluators); null
+    /// for other tasks.</summary>
+    public BoxAnnotations? Annotations { get; init; }
     /// <summary>The image's size as decoded, before any transform (the loader sets it when the dataset did not).</summary>
     public (long Height, long Width)? OriginalSize { get; init; }
     /// <summary>Where the sample came from (file path, or "dataset[index]"), for error messages.</summary>

@@ -17,6 +17,11 @@ public sealed record ModelArgs(long? NumClasses = null, long? InChannels = null,
           : throw new ArgumentException($"model option '{key}' = '{text}': expected an integer")
         : null;
 
+    public double? Number(string key) => Option(key) is { } text
+        ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
+          : throw new ArgumentException($"model option '{key}' = '{text}': expected a number")
+        : null;
+
     public bool? Boolean(string key) => Option(key) is { } text
         ? bool.TryParse(text, out var v) ? v : throw new ArgumentException($"model option '{key}' = '{text}': expected true or false")
         : null;

@@ -12,6 +12,10 @@ public sealed record ModelEntry(string Name, ModelTask Task, string Description,
 {
     public IReadOnlyList<ModelOption> Options { get; init; } = [];
 
+    /// <summary>The architecture family (resnet, unet, pspnet, detr, yolo): tasks that train families differently
+    /// (YOLO's and DETR's detection recipes) choose by it.</summary>
+    public string Family { get; init; } = "";
+
     /// <summary>Builds the model; an option the family does not declare is an error, not silently ignored.</summary>
     public Module Build(ModelArgs? args = null)
     {

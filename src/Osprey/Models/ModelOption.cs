@@ -7,4 +7,4 @@ namespace Osprey.Models;
 /// </summary>
 public sealed record ModelOption(string Key, ModelOptionType Type, string Description, Func<ModelArgs, string?>? Default = null);
 
-public enum ModelOptionType { Integer, Boolean }
+public enum ModelOptionType { Integer, Number, Boolean }

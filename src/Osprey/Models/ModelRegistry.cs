@@ -29,20 +29,19 @@ public static class ModelRegistry
             list.Add(ResNetEntry($"seresnet{depth}", depth, ResidualAttention.Se(), $"SE-ResNet-{depth} (SE r=16 in every block)"));
         }
         list.Add(new ModelEntry("unet", ModelTask.Segment, "UNet with padded convolutions and BatchNorm (output = input size)",
-            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })));
+            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })) { Family = "unet" });
         list.Add(new ModelEntry("unet-valid", ModelTask.Segment, "the original UNet: valid convolutions, 572 -> 388",
-            2, 1, 572, 188, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })));
+            2, 1, 572, 188, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })) { Family = "unet" });
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
                 150, 3, 473, 65, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
-        list.Add(new ModelEntry("detr-r50", ModelTask.Detect, "DETR with a ResNet-50 (frozen BN), 6+6 transformer layers, 100 queries",
-            91, 3, 800, 64, a => a.InChannels is { } c && c != 3
-                ? throw new ArgumentException($"detr-r50 takes RGB images (3 channels), got {c}")
-                : new Detr(new DetrOptions { NumClasses = a.NumClasses ?? 91 })));
+        list.Add(DetrEntry("detr-r50", DetrOptions.R50, "DETR with a ResNet-50 (frozen BN), 6+6 transformer layers, 100 queries", 800));
+        list.Add(DetrEntry("detr-r18-light", DetrOptions.LightR18,
+            "a light DETR for CPUs: ResNet-18 (frozen BN), d 128, 3+3 transformer layers, 50 queries", 512));
         foreach (var (file, suffix, head, smallest) in YoloVariants)
             foreach (var scale in new[] { "n", "s", "m", "l", "x" })
                 list.Add(new ModelEntry($"yolo11{scale}{suffix}", ModelTask.Detect, $"YOLO11{scale} with the {head} head ({file})",
-                    80, 3, 640, smallest, a => YoloModel.FromResource(file, $"yolo11{scale}{suffix}", scale, a.NumClasses, a.InChannels ?? 3)));
+                    80, 3, 640, smallest, a => YoloModel.FromResource(file, $"yolo11{scale}{suffix}", scale, a.NumClasses, a.InChannels ?? 3)) { Family = "yolo" });
         return list;
     }
 
@@ -54,13 +53,22 @@ public static class ModelRegistry
         ("yolo11-multiseam.yaml", "-multiseam", "Detect_MultiSEAM", 224),
     ];
 
+    static ModelEntry DetrEntry(string name, DetrOptions options, string description, long imageSize) =>
+        new(name, ModelTask.Detect, description, 91, 3, imageSize, 64, a => a.InChannels is { } c && c != 3
+            ? throw new ArgumentException($"{name} takes RGB images (3 channels), got {c}")
+            : new Detr(options with { NumClasses = a.NumClasses ?? 91, Dropout = a.Number("dropout") ?? options.Dropout }))
+        {
+            Family = "detr",
+            Options = [new ModelOption("dropout", ModelOptionType.Number, $"transformer dropout ({options.Dropout} in the paper)")],
+        };
+
     static ModelEntry ResNetEntry(string name, int depth, ResidualAttention attention, string description) =>
         new(name, ModelTask.Classify, description, 1000, 3, 224, 64, a => new ResNet(new ResNetOptions
         {
             Depth = depth, NumClasses = a.NumClasses ?? 1000, InChannels = a.InChannels ?? 3, Attention = attention,
             Width = a.Integer("width") ?? 64, SmallStem = a.Boolean("small_stem") ?? SmallStemFor(a),
         }))
-        { Options = ResNetOptionsDeclared };
+        { Options = ResNetOptionsDeclared, Family = "resnet" };
 
     // The 7x7 stride-2 stem and max-pool leave too little of an image of 64 pixels or less.
     static bool SmallStemFor(ModelArgs a) => a.ImageSize is <= 64;

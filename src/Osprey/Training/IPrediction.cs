@@ -2,8 +2,24 @@ using System.Text.Json.Nodes;
 
 namespace Osprey.Training;
 
-/// <summary>What <c>osprey predict</c> asks of a task beyond the files: how many classes to list (classification), and more as tasks need.</summary>
-public sealed record PredictRequest(int Top = 5, int BatchSize = 32);
+/// <summary>
+/// What <c>osprey predict</c> asks of a task beyond the files: how many classes to list (classification), the
+/// detection thresholds, and where to save pictures (null: none; the task writes one annotated image per input there,
+/// plus what its users expect: a segmentation's index mask PNG).
+/// </summary>
+public sealed record PredictRequest(int Top = 5, int BatchSize = 32, string? SaveDirectory = null)
+{
+    /// <summary>Detection: minimum confidence (null: the task's default, 0.25 for YOLO, 0.7 for DETR).</summary>
+    public double? Confidence { get; init; }
+    /// <summary>Detection: NMS IoU threshold (null: the task's default).</summary>
+    public double? Iou { get; init; }
+    public int MaxDetections { get; init; } = 300;
+    /// <summary>Input side (null: the training size).</summary>
+    public int? ImageSize { get; init; }
+    public int LineWidth { get; init; } = 2;
+    public bool HideLabels { get; init; }
+    public bool HideConfidence { get; init; }
+}
 
 /// <summary>One image's prediction, as a line of text and as JSON.</summary>
 public interface IPrediction

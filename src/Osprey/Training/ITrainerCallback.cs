@@ -9,6 +9,8 @@ public interface ITrainerCallback
     void OnBatchStart(Trainer trainer, int epoch, int batch) { }
     void OnBatchEnd(Trainer trainer, BatchProgress progress) { }
     void OnValidationStart(Trainer trainer, int epoch, int batches) { }
+    /// <summary>After the epoch's validation pass, before its row and checkpoints are written.</summary>
+    void OnValidationEnd(Trainer trainer, int epoch, IEvaluation evaluation) { }
     void OnEpochEnd(Trainer trainer, EpochSummary summary) { }
     void OnTrainEnd(Trainer trainer) { }
 }

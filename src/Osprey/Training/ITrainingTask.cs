@@ -35,6 +35,9 @@ public interface ITrainingTask
     /// model's head description, not from the whole model) and evaluator.</summary>
     ITaskModel Bind(Module model, TaskData data, TrainOptions options);
 
+    /// <summary>The initial learning rate when the options give none (classification: 0.05 for SGD, 0.001 for AdamW).</summary>
+    double DefaultLr(TrainOptions options) => options.InitialLr;
+
     /// <summary>The optimizer over the task's parameter groups and how each batch steps it (by default: decayed
     /// weights and undecayed norms/biases, warmup then the options' schedule, every batch a step).</summary>
     IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => ScheduledSteps.Create(model, options, plan);
@@ -67,6 +70,9 @@ public interface IEvaluation
 
     /// <summary>What "best" maximizes (top-1 for classification, mIoU for segmentation, mAP for detection).</summary>
     double Fitness { get; }
+
+    /// <summary>The task's evaluator with everything it accumulated (a confusion matrix, curves), for pictures and reports.</summary>
+    object Evaluator { get; }
 }
 
 /// <summary>

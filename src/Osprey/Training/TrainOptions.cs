@@ -73,9 +73,10 @@ public sealed record TrainOptions
         Require(!string.IsNullOrWhiteSpace(Model), "model", Model, "a registered model name");
         ValidateModel();
         Require(!string.IsNullOrWhiteSpace(Data), "data", Data, "a dataset name or folder");
-        Require(Epochs >= 1, "epochs", Epochs, "an integer >= 1");
-        Require(Batch >= 1, "batch", Batch, "an integer >= 1");
-        Require(Imgsz is null or >= 8, "imgsz", Imgsz, "an integer >= 8");
+        // Upper bounds keep every product the run forms (batch x channels x imgsz^2, epochs x batches) far from overflow.
+        Require(Epochs is >= 1 and <= 1_000_000, "epochs", Epochs, "an integer in 1..1000000");
+        Require(Batch is >= 1 and <= 65_536, "batch", Batch, "an integer in 1..65536");
+        Require(Imgsz is null or (>= 8 and <= 16_384), "imgsz", Imgsz, "an integer in 8..16384");
         Require(Fraction > 0 && Fraction <= 1, "fraction", Fraction, "a value in (0, 1]");
         Require(Lr0 is null || (double.IsFinite(Lr0.Value) && Lr0 > 0), "lr0", Lr0, "a finite value > 0");
         Require(Lrf >= 0 && Lrf <= 1, "lrf", Lrf, "a value in [0, 1]");
@@ -91,7 +92,7 @@ public sealed record TrainOptions
         Require(Fliplr >= 0 && Fliplr <= 1, "fliplr", Fliplr, "a probability in [0, 1]");
         Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
         Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
-        Require(Workers >= 0, "workers", Workers, "an integer >= 0");
+        Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
                 "name", Name, "a plain folder name");
@@ -110,7 +111,7 @@ public sealed record TrainOptions
         {
             throw new OptionsException("model", $"option 'model' = {Model}: {e.Message}");
         }
-        var task = TaskRegistry.Get(Task);
+        var task = TaskRegistry.Get(Task, Model);
         if (entry.Task != task.Models)
             throw new OptionsException("model", $"option 'model' = {Model} is a {entry.Task.ToString().ToLowerInvariant()} model; " +
                                                 $"the {Task} task trains {task.Models.ToString().ToLowerInvariant()} models: " +
@@ -123,10 +124,16 @@ public sealed record TrainOptions
             bool ok = option.Type switch
             {
                 ModelOptionType.Integer => long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1,
+                ModelOptionType.Number => double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x >= 0,
                 ModelOptionType.Boolean => value is "true" or "false",
                 _ => false,
             };
-            Require(ok, key, value, option.Type == ModelOptionType.Integer ? "an integer >= 1" : "true or false");
+            Require(ok, key, value, option.Type switch
+            {
+                ModelOptionType.Integer => "an integer >= 1",
+                ModelOptionType.Number => "a finite number >= 0",
+                _ => "true or false",
+            });
         }
     }
 

@@ -32,6 +32,7 @@ public sealed class Trainer : IDisposable
     volatile bool stopRequested;
 
     public TrainOptions Options { get; }
+    public ITrainingTask Task => task;
     public TaskData Data { get; }
     public string RunDirectory { get; }
     public Module Model => model;
@@ -50,7 +51,7 @@ public sealed class Trainer : IDisposable
         this.callbacks = callbacks?.ToList() ?? [];
         Data = task.LoadData(options);
         // The options as the run resolves them (input side, model options, learning rate): what args.yaml and the checkpoints record.
-        info = RunInfo.For(options with { Imgsz = Data.ImageSize, Lr0 = options.InitialLr }, Data);
+        info = RunInfo.For(options with { Imgsz = Data.ImageSize, Lr0 = options.Lr0 ?? task.DefaultLr(options) }, Data);
         options = Options = info.Options with { ModelOptions = new ModelOptionValues(info.ModelOptions) };
         info = info with { Options = options };
 
@@ -95,7 +96,7 @@ public sealed class Trainer : IDisposable
     /// <summary>A new run: options validated, run folder created, args.yaml written.</summary>
     public static Trainer Create(TrainOptions options, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null)
     {
-        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Task), callbacks, null);
+        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Validate().Task, options.Model), callbacks, null);
         AtomicFile.Write(Path.Combine(trainer.RunDirectory, ArgsFile), s =>
         {
             using var w = new StreamWriter(s, leaveOpen: true);
@@ -116,7 +117,8 @@ public sealed class Trainer : IDisposable
         var options = workers is { } w ? saved.Options with { Workers = w } : saved.Options;
         if (checkpoint.Epoch >= options.Epochs)
             throw new InvalidOperationException($"resume: {checkpointPath} is from epoch {checkpoint.Epoch} of {options.Epochs}; the run has finished");
-        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Task), callbacks, Path.GetDirectoryName(Path.GetFullPath(checkpointPath)));
+        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Validate().Task, options.Model), callbacks,
+                                  Path.GetDirectoryName(Path.GetFullPath(checkpointPath)));
         try
         {
             trainer.Restore(checkpoint, saved);
@@ -269,6 +271,7 @@ public sealed class Trainer : IDisposable
                     count += batch.Count;
                 }
         model.Train();
+        foreach (var c in callbacks) c.OnValidationEnd(this, epoch, evaluation);
         return (sums.Select(v => v / Math.Max(1, count)).ToArray(), evaluation.Values().ToArray(), evaluation.Fitness);
     }
 

@@ -23,6 +23,12 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
 
     protected abstract IEvaluator<TOutput> CreateEvaluator(TaskData data, TrainOptions options);
 
+    public virtual double DefaultLr(TrainOptions options) => options.InitialLr;
+
+    public virtual ICollate Collate => StackCollate.Instance;
+
+    public virtual IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => ScheduledSteps.Create(model, options, plan);
+
     public ITaskModel Bind(Module model, TaskData data, TrainOptions options)
     {
         var typed = Typed(model, Name);
@@ -51,6 +57,7 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
 
         public IReadOnlyList<double> Values() => evaluator.Values();
         public double Fitness => evaluator.Fitness;
+        public object Evaluator => evaluator;
     }
 }
 

@@ -58,7 +58,12 @@ public class OptionsTests
     [InlineData("lr0=fast", "option 'lr0' = fast: expected a number")]
     [InlineData("ema=yes please", "option 'ema' = yes please: expected true or false")]
     [InlineData("optimizer=rmsprop", "option 'optimizer' = rmsprop: expected one of sgd, adamw")]
-    [InlineData("epochs=0", "option 'epochs' = 0: expected an integer >= 1")]
+    [InlineData("epochs=0", "option 'epochs' = 0: expected an integer in 1..1000000")]
+    [InlineData("batch=2147483647", "option 'batch' = 2147483647: expected an integer in 1..65536")]
+    [InlineData("batch=2147483648", "option 'batch' = 2147483648: expected an integer")]
+    [InlineData("imgsz=100000", "option 'imgsz' = 100000: expected an integer in 8..16384")]
+    [InlineData("width=0", "option 'width' = 0: expected an integer >= 1")]
+    [InlineData("widht=8", "unknown option 'widht': not a training option")]
     [InlineData("fraction=1.5", "option 'fraction' = 1.5: expected a value in (0, 1]")]
     [InlineData("epochs", "override 'epochs': expected key=value")]
     public void WrongTypesAndRangesAreNamed(string item, string message)

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using Xunit.Abstractions;
 using Osprey.Torch.Serialization;
@@ -8,7 +9,9 @@ namespace Osprey.Torch.Tests.Serialization;
 /// <summary>
 /// tests/fixtures/hostile (written by tools/reference/write_hostile_pickles.py): pickles and torch.save
 /// files whose payload touches a marker file when Python loads them. Each must be refused with an
-/// error naming the problem, and no marker may ever appear.
+/// error naming the problem, and no marker may ever appear. A plain pickle (.pkl) is refused by TorchLoad on
+/// its magic number before anything runs; its bytes are also loaded as the data.pkl of a torch.save-shaped
+/// archive (built here), so the unpickler itself meets every payload.
 /// </summary>
 public class HostilePickleTests(ITestOutputHelper output)
 {
@@ -39,16 +42,42 @@ public class HostilePickleTests(ITestOutputHelper output)
             ? new PickleLimits { MaxMemoEntries = memo }
             : PickleLimits.Default;
         long before = Tensor.LiveCount;
-        using (var scope = TensorScope.Begin())
+        var path = Hostile(file);
+        if (file.EndsWith(".pkl"))
         {
-            var e = Assert.Throws<TorchException>(() => TorchLoad.Load(Hostile(file), limits));
+            var plain = Assert.Throws<TorchException>(() => TorchLoad.Load(path, limits));
+            Assert.Contains("wrong magic number", plain.Message);
+            Assert.Contains(file, plain.Message);
+            path = AsArchive(path);
+        }
+        try
+        {
+            using var scope = TensorScope.Begin();
+            var e = Assert.Throws<TorchException>(() => TorchLoad.Load(path, limits));
             output.WriteLine(e.Message);
             Assert.Contains(c.Expect, e.Message);
-            Assert.Contains(file, e.Message);
-            var e2 = Assert.Throws<TorchException>(() => TorchLoad.LoadStateDict(Hostile(file), limits: limits));
+            Assert.Contains(Path.GetFileName(path), e.Message);
+            var e2 = Assert.Throws<TorchException>(() => TorchLoad.LoadStateDict(path, limits: limits));
             Assert.Equal(e.Message, e2.Message);
+        }
+        finally
+        {
+            if (path != Hostile(file)) System.IO.File.Delete(path);
         }
         Assert.Equal(before, Tensor.LiveCount);  // storages made before the refusal were released
         Assert.False(System.IO.File.Exists(c.Marker), $"{file}: marker {c.Marker} exists");
+    }
+
+    /// <summary>The pickle as archive/data.pkl of a torch.save-shaped zip (stored, as torch.save writes it), in the temp folder.</summary>
+    static string AsArchive(string pickle)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"osprey-hostile-{Environment.ProcessId}-{Path.GetFileNameWithoutExtension(pickle)}.pt");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            var entry = zip.CreateEntry("archive/data.pkl", CompressionLevel.NoCompression);
+            using var stream = entry.Open();
+            stream.Write(System.IO.File.ReadAllBytes(pickle));
+        }
+        return path;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Osprey.Torch;
+using Osprey.Torch.Serialization;
 
 namespace Osprey.Data.Datasets;
 
@@ -47,16 +48,32 @@ public sealed class IdxDataset : IClassificationDataset
                 throw new InvalidDataException($"{labelsPath}: label {labels[labelOffset + i]} at index {i} is not below the {classes.Count} classes");
     }
 
+    /// <summary>Largest idx file, and largest decompressed idx data (a gzip bomb stops here), 1 GB.</summary>
+    const long MaxBytes = 1L << 30;
+
     static byte[] ReadMaybeGzip(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"idx file not found: {path}", path);
-        var raw = File.ReadAllBytes(path);
+        byte[] raw;
+        try
+        {
+            raw = UntrustedFile.ReadAllBytes(path, MaxBytes);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new FileNotFoundException($"idx file not found: {path}", path);
+        }
         if (raw.Length < 2 || raw[0] != 0x1F || raw[1] != 0x8B) return raw;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
             using var output = new MemoryStream();
-            gzip.CopyTo(output);
+            var buffer = new byte[1 << 16];
+            for (int n; (n = gzip.Read(buffer)) > 0;)
+            {
+                if (output.Length + n > MaxBytes)
+                    throw new InvalidDataException($"{path}: gzip data decompresses to more than {MaxBytes} bytes (the limit for an idx file)");
+                output.Write(buffer, 0, n);
+            }
             return output.ToArray();
         }
         catch (InvalidDataException e)

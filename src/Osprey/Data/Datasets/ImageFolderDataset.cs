@@ -1,4 +1,5 @@
 using Osprey.Data.Images;
+using Osprey.Torch.Serialization;
 
 namespace Osprey.Data.Datasets;
 
@@ -8,6 +9,7 @@ namespace Osprey.Data.Datasets;
 /// root and hidden files (".DS_Store") are ignored; any other file that is not a .png/.jpg/.jpeg, and any class folder
 /// without images, is an error naming it, found when the dataset is opened rather than mid-epoch. Decoding happens in
 /// <see cref="Get"/> (by content, not by extension); a corrupt file there raises <see cref="ImageDecodeException"/> naming it.
+/// Every listed file must be a regular file (symlinks are followed): FIFOs, devices and sockets are refused when listed.
 /// </summary>
 public sealed class ImageFolderDataset : IClassificationDataset
 {
@@ -46,6 +48,9 @@ public sealed class ImageFolderDataset : IClassificationDataset
                 if (!ImageExtensions.Contains(Path.GetExtension(file)))
                     throw new InvalidDataException($"image folder dataset: {file} is not an image (expected .png, .jpg or .jpeg); " +
                                                    "move it out of the class folders");
+                // A FIFO would hang a loader worker for ever, a link to /dev/zero would read without end.
+                if (UntrustedFile.NotRegularReason(file) is { } reason)
+                    throw new InvalidDataException($"image folder dataset: {file} {reason.Replace(file + ": ", "")}; only regular files are read");
                 list.Add((file, label));
             }
             if (list.Count == before)

@@ -12,16 +12,21 @@ internal struct CodecImage
 internal static unsafe partial class CodecNative
 {
     public const int Ok = 0;
+    public const int TooManyPixels = 2;
     public const int ErrorBufferSize = 512;
 
     [LibraryImport(CodecLibrary.Name)]
-    public static partial int osc_png_decode(byte* data, nuint size, int mode, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
+    public static partial int osc_png_decode(byte* data, nuint size, int mode, long maxPixels, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]
-    public static partial int osc_jpeg_decode(byte* data, nuint size, int mode, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
+    public static partial int osc_jpeg_decode(byte* data, nuint size, int mode, long maxPixels, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]
     public static partial int osc_png_encode(byte* pixels, in CodecImage info, int compressionLevel, out IntPtr output, out nuint outputSize, byte* err, nuint errSize);
+
+    [LibraryImport(CodecLibrary.Name)]
+    public static partial int osc_png_encode_palette(byte* indices, int width, int height, byte* palette, int colors, int compressionLevel,
+                                                     out IntPtr output, out nuint outputSize, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]
     public static partial int osc_jpeg_encode(byte* pixels, in CodecImage info, int quality, out IntPtr output, out nuint outputSize, byte* err, nuint errSize);

@@ -13,11 +13,51 @@ namespace Osprey.Data.Images;
 /// </summary>
 public static class ImageCodec
 {
-    /// <summary>Decodes the image file at <paramref name="path"/>; failures name the file and the codec's reason.</summary>
+    /// <summary>PIL's <c>Image.MAX_IMAGE_PIXELS</c> (89,478,485: about 0.25 GB as 24-bit RGB).</summary>
+    public const long DefaultMaxImagePixels = 89_478_485;
+
+    /// <summary>The default largest image file read, 512 MB.</summary>
+    public const long DefaultMaxFileBytes = 512L << 20;
+
+    static long maxImagePixels = DefaultMaxImagePixels, maxFileBytes = DefaultMaxFileBytes;
+
+    /// <summary>
+    /// Images whose header declares more pixels (width x height) than this are refused before any pixel memory is
+    /// allocated: a small file can declare a huge image (a decompression bomb). Like PIL's MAX_IMAGE_PIXELS; process-wide.
+    /// </summary>
+    public static long MaxImagePixels
+    {
+        get => Volatile.Read(ref maxImagePixels);
+        set => Volatile.Write(ref maxImagePixels, value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive"));
+    }
+
+    /// <summary>Image files larger than this are refused by <see cref="Read"/> without being read; process-wide.</summary>
+    public static long MaxFileBytes
+    {
+        get => Volatile.Read(ref maxFileBytes);
+        set => Volatile.Write(ref maxFileBytes, value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive"));
+    }
+
+    /// <summary>
+    /// Decodes the image file at <paramref name="path"/>; failures name the file and the codec's reason. Only regular
+    /// files of at most <see cref="MaxFileBytes"/> are read (a FIFO or a link to /dev/zero is refused, not waited on).
+    /// </summary>
     public static Tensor Read(string path, ImageReadMode mode = ImageReadMode.Unchanged, bool applyExifOrientation = true)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"image file not found: {path}", path);
-        return Decode(File.ReadAllBytes(path), mode, path, applyExifOrientation);
+        byte[] bytes;
+        try
+        {
+            bytes = UntrustedFile.ReadAllBytes(path, MaxFileBytes);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new FileNotFoundException($"image file not found: {path}", path);
+        }
+        catch (IOException e)
+        {
+            throw new ImageDecodeException(path, "an image", e.Message.StartsWith(path) ? e.Message[(path.Length + 2)..] : e.Message);
+        }
+        return Decode(bytes, mode, path, applyExifOrientation);
     }
 
     /// <summary>Decodes PNG or JPEG bytes; <paramref name="source"/> names them in errors.</summary>
@@ -48,12 +88,17 @@ public static class ImageCodec
         CodecImage info;
         IntPtr pixels;
         int status;
+        long limit = MaxImagePixels;
         fixed (byte* p = data)
         {
             status = png
-                ? CodecNative.osc_png_decode(p, (nuint)data.Length, (int)mode, out info, out pixels, err, CodecNative.ErrorBufferSize)
-                : CodecNative.osc_jpeg_decode(p, (nuint)data.Length, (int)mode, out info, out pixels, err, CodecNative.ErrorBufferSize);
+                ? CodecNative.osc_png_decode(p, (nuint)data.Length, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize)
+                : CodecNative.osc_jpeg_decode(p, (nuint)data.Length, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize);
         }
+        if (status == CodecNative.TooManyPixels)
+            throw new ImageDecodeException(source, codec, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the header declares {info.Width} x {info.Height} = {(long)info.Width * info.Height:N0} pixels, over the limit of " +
+                $"{limit:N0} (ImageCodec.MaxImagePixels; PIL's MAX_IMAGE_PIXELS) that guards against decompression bombs"));
         if (status != CodecNative.Ok) throw new ImageDecodeException(source, codec, CodecNative.Message(err));
         try
         {
@@ -73,14 +118,16 @@ public static class ImageCodec
         Tensor hwc;
         if (info.BytesPerSample == 1)
         {
-            hwc = Tensor.FromBytes(new ReadOnlySpan<byte>((void*)pixels, checked((int)count)), DType.UInt8, h, w, c);
+            hwc = Tensor.Empty([h, w, c], DType.UInt8);
+            Buffer.MemoryCopy((void*)pixels, (void*)hwc.DataPointer, count, count);
         }
         else
         {
-            var samples = new ReadOnlySpan<ushort>((void*)pixels, checked((int)count));
-            var widened = new int[count];
-            for (int i = 0; i < widened.Length; i++) widened[i] = samples[i];
-            hwc = Tensor.From(widened, h, w, c);
+            // Widened straight into the tensor: libtorch has no uint16.
+            hwc = Tensor.Empty([h, w, c], DType.Int32);
+            var samples = (ushort*)pixels;
+            var target = (int*)hwc.DataPointer;
+            for (long i = 0; i < count; i++) target[i] = samples[i];
         }
         return scope.Keep(hwc.Permute(2, 0, 1).Contiguous());
     }
@@ -145,6 +192,22 @@ public static class ImageCodec
                                     "convert floats with (x * 255).Round().Clamp(0, 255).To(DType.UInt8)", nameof(image));
     }
 
+    /// <summary>8-bit palette PNG bytes of a row-major width x height index image; <paramref name="palette"/> holds
+    /// one RGB triplet per colour (1..256), and every index must have one.</summary>
+    public static unsafe byte[] EncodePalettePng(ReadOnlySpan<byte> indices, int width, int height, ReadOnlySpan<byte> palette, int compressionLevel = 6)
+    {
+        if (indices.Length != (long)width * height) throw new ArgumentException($"palette PNG: {indices.Length} indices for a {width}x{height} image");
+        if (palette.Length % 3 != 0) throw new ArgumentException($"palette PNG: {palette.Length} palette bytes are not RGB triplets");
+        byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
+        IntPtr output;
+        nuint size;
+        int status;
+        fixed (byte* i = indices)
+        fixed (byte* p = palette)
+            status = CodecNative.osc_png_encode_palette(i, width, height, p, palette.Length / 3, compressionLevel, out output, out size, err, CodecNative.ErrorBufferSize);
+        return TakeOutput(status, output, size, err, "palette PNG");
+    }
+
     static unsafe byte[] Encode(byte[] pixels, CodecImage info, int setting, bool png)
     {
         byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
@@ -157,7 +220,12 @@ public static class ImageCodec
                 ? CodecNative.osc_png_encode(p, in info, setting, out output, out size, err, CodecNative.ErrorBufferSize)
                 : CodecNative.osc_jpeg_encode(p, in info, setting, out output, out size, err, CodecNative.ErrorBufferSize);
         }
-        if (status != CodecNative.Ok) throw new InvalidOperationException($"{(png ? "PNG" : "JPEG")} encode failed: {CodecNative.Message(err)}");
+        return TakeOutput(status, output, size, err, png ? "PNG" : "JPEG");
+    }
+
+    static unsafe byte[] TakeOutput(int status, IntPtr output, nuint size, byte* err, string what)
+    {
+        if (status != CodecNative.Ok) throw new ArgumentException($"{what} encode failed: {CodecNative.Message(err)}");
         try
         {
             return new ReadOnlySpan<byte>((void*)output, checked((int)size)).ToArray();

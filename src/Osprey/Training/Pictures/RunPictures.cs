@@ -4,6 +4,7 @@ using Osprey.Metrics;
 using Osprey.Models;
 using Osprey.Models.Classification;
 using Osprey.Torch;
+using Osprey.Training.Classification;
 using Osprey.Visuals;
 using Osprey.Visuals.Plots;
 using Osprey.Visuals.Report;
@@ -38,7 +39,7 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
         {
             var loader = new DataLoader(trainer.Data.Train, trainer.Data.TrainTransform,
                 new LoaderOptions { BatchSize = trainer.Options.Batch, Shuffle = true, Seed = trainer.Options.Seed, Workers = 0 },
-                TaskRegistry.Get(trainer.Options.Task).Collate);
+                trainer.Task.Collate);
             foreach (var batch in loader.Epoch(0).Take(TrainBatches))
                 using (batch)
                     RecordTrainBatch(trainer, batch.Number, batch.Images, batch.Labels);
@@ -56,7 +57,7 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
             if (evaluated is not IImageModel<ClassificationOutput> classifier) return;
             var loader = new DataLoader(val, trainer.Data.ValTransform,
                 new LoaderOptions { BatchSize = trainer.Options.Batch * 2, Shuffle = false, Seed = trainer.Options.Seed, Workers = 0 },
-                TaskRegistry.Get(trainer.Options.Task).Collate);
+                trainer.Task.Collate);
             using var batch = loader.Epoch(0).First();
             using var scope = TensorScope.Begin();
             evaluated.Eval();
@@ -79,6 +80,11 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
 
     /// <summary>The validation confusion matrix of the epoch about to end (drawn at its end, with per-class accuracy).</summary>
     public void RecordValidation(ConfusionMatrix matrix) => confusion = matrix;
+
+    public void OnValidationEnd(Trainer trainer, int epoch, IEvaluation evaluation)
+    {
+        if (evaluation.Evaluator is ClassificationEvaluator classification) RecordValidation(classification.Metrics.Confusion);
+    }
 
     /// <summary>Writes train_batch{number}.jpg for the first <see cref="TrainBatches"/> batches of a run: the (N, C, H, W)
     /// normalized model inputs with their class names, after augmentation.</summary>

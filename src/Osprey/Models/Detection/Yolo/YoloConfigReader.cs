@@ -1,6 +1,7 @@
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Osprey.Torch.Serialization;
 
 namespace Osprey.Models.Detection.Yolo;
 
@@ -14,7 +15,9 @@ public static class YoloConfigReader
 {
     static readonly HashSet<string> knownKeys = ["nc", "scales", "backbone", "head", "depth_multiple", "width_multiple"];
 
-    public static YoloConfig ReadFile(string path) => Parse(File.ReadAllText(path), path);
+    /// <summary>A model YAML file: a regular file of at most 16 MB (a FIFO or a link to a device is refused).</summary>
+    public static YoloConfig ReadFile(string path) =>
+        Parse(UntrustedFile.ReadAllText(path, 16 << 20), path);
 
     public static YoloConfig Parse(string text, string source)
     {

@@ -1,0 +1,50 @@
+using Osprey.Data;
+using Osprey.Metrics.Detection;
+using Osprey.Models.Detection.Detr;
+
+namespace Osprey.Training.Detection;
+
+/// <summary>
+/// COCO evaluation of DETR's validation outputs, as the official evaluate(): every query post-processed to the image's
+/// original pixels, compared with the original annotations (crowd regions included) by <see cref="CocoEvaluator"/>.
+/// </summary>
+public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>
+{
+    public static readonly string[] Names = ["metrics/AP", "metrics/AP50", "metrics/AP75", "metrics/AR100"];
+
+    readonly List<long> images = [];
+    readonly List<CocoGroundTruth> truth = [];
+    readonly List<CocoDetection> detections = [];
+    CocoEvaluation? evaluation;
+
+    public void Add(DetrOutput output, Batch batch)
+    {
+        var found = DetrPostProcess.Run(output, batch.Input.OriginalSizes);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var annotations = batch.Annotations.Count > i && batch.Annotations[i] is { } a ? a
+                : throw new InvalidOperationException($"DETR evaluation: sample {batch.Sources[i] ?? batch.Indices[i].ToString()} carries no annotations");
+            images.Add(annotations.ImageId);
+            for (int j = 0; j < annotations.Count; j++)
+            {
+                var b = annotations.Boxes.AsSpan(4 * j, 4);
+                truth.Add(new CocoGroundTruth(annotations.ImageId, (int)annotations.Classes[j], CocoBox.FromCorners(b[0], b[1], b[2], b[3]),
+                                              annotations.Areas[j], annotations.Crowd[j]));
+            }
+            using var d = found[i];
+            var scores = d.Scores.ToArray<float>();
+            var labels = d.Labels.ToArray<long>();
+            var boxes = d.Boxes.Contiguous().ToArray<float>();
+            for (int q = 0; q < scores.Length; q++)
+                detections.Add(CocoDetection.FromCorners(annotations.ImageId, (int)labels[q], boxes[4 * q], boxes[4 * q + 1], boxes[4 * q + 2],
+                                                         boxes[4 * q + 3], scores[q]));
+        }
+        evaluation = null;
+    }
+
+    public CocoEvaluation Evaluation => evaluation ??= new CocoEvaluator(images, Enumerable.Range(0, classes), truth).Evaluate(detections);
+
+    public IReadOnlyList<double> Values() => [Evaluation.AP, Evaluation.AP50, Evaluation.AP75, Evaluation.Stats[8]];
+
+    public double Fitness => Evaluation.AP;
+}
