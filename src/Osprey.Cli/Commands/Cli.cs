@@ -2,10 +2,14 @@ using Osprey.Training;
 
 namespace Osprey.Cli.Commands;
 
-/// <summary>Exit codes and error printing shared by the commands: 0 ok, 1 failure, 2 usage error; messages on stderr.</summary>
+/// <summary>Exit codes and error printing shared by the commands; messages on stderr.</summary>
 public static class Cli
 {
-    public const int Ok = 0, Failure = 1, UsageError = 2;
+    /// <summary>0: done; 1: failed (message on stderr); 2: bad command line or option; 130: interrupted (Ctrl-C, as shells count SIGINT).</summary>
+    public const int Ok = 0, Failure = 1, UsageError = 2, Interrupted = 130;
+
+    public const string ExitCodesHelp = "Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error (bad command, option or value), " +
+                                        "130 interrupted (Ctrl-C).";
 
     public static int Usage(string message)
     {

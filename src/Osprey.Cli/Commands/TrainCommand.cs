@@ -12,27 +12,36 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var task = new Option<string?>("--task") { Description = "classify (segment and detect come later)" };
-        var model = new Option<string?>("--model") { Description = "a registered model, e.g. seresnet18 (see osprey info)" };
-        var data = new Option<string?>("--data") { Description = "fashion-mnist, mnist:<dir>, or a folder with train/ and val/ class folders" };
-        var epochs = new Option<int?>("--epochs") { Description = "training epochs" };
-        var batch = new Option<int?>("--batch") { Description = "batch size" };
-        var imgsz = new Option<int?>("--imgsz") { Description = "input side in pixels (default: the dataset's, 28 for Fashion-MNIST)" };
-        var lr = new Option<double?>("--lr") { Description = "initial learning rate (lr0)" };
-        var optimizer = new Option<string?>("--optimizer") { Description = "sgd or adamw" };
-        var workers = new Option<int?>("--workers") { Description = "data-loading threads" };
-        var seed = new Option<int?>("--seed") { Description = "random seed (shuffle, augmentation, initialization)" };
-        var name = new Option<string?>("--name") { Description = "run folder name under runs/<task>/ (default train, train2, ...)" };
-        var width = new Option<int?>("--width") { Description = "ResNet base channels (64 = the paper's)" };
+        var task = new Option<string?>("--task") { Description = "classify (segment and detect come later)" + TrainingKeys.Default("task") };
+        var model = new Option<string?>("--model") { Description = "a registered model, e.g. seresnet18 (see osprey info)" + TrainingKeys.Default("model") };
+        var data = new Option<string?>("--data") { Description = "fashion-mnist, mnist:<dir>, or a folder with train/ and val/ class folders" + TrainingKeys.Default("data") };
+        var epochs = new Option<int?>("--epochs") { Description = "training epochs" + TrainingKeys.Default("epochs") };
+        var batch = new Option<int?>("--batch") { Description = "batch size" + TrainingKeys.Default("batch") };
+        var imgsz = new Option<int?>("--imgsz") { Description = "input side in pixels [default: the dataset's, 28 for Fashion-MNIST; else the model's]" };
+        var lr = new Option<double?>("--lr") { Description = "initial learning rate (lr0) [default: 0.05 for sgd, 0.001 for adamw]" };
+        var optimizer = new Option<string?>("--optimizer") { Description = "sgd or adamw" + TrainingKeys.Default("optimizer") };
+        var workers = new Option<int?>("--workers") { Description = "data-loading threads" + TrainingKeys.Default("workers") };
+        var seed = new Option<int?>("--seed") { Description = "random seed (shuffle, augmentation, initialization)" + TrainingKeys.Default("seed") };
+        var name = new Option<string?>("--name") { Description = "run folder name under runs/<task>/ [default: train, train2, ... the first free one]" };
+        var width = new Option<int?>("--width") { Description = "ResNet base channels (64 = the paper's) [default: the model's, 64]" };
         var cfg = new Option<string?>("--cfg") { Description = "a YAML file of options (keys as in args.yaml)" };
-        var set = new Option<string[]>("--set") { Description = "key=value for any option (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var resume = new Option<string?>("--resume") { Description = "a run's last.ckpt (or its folder): continue it exactly" };
-        var command = new Command("train", "Train a model; writes runs/<task>/<name>/ (args.yaml, results.csv, last.ckpt, best.ckpt)")
+        var set = new Option<string[]>("--set")
         {
-            task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, width, cfg, set, resume,
+            Description = "key=value for any training or model option (repeatable; also accepted bare: epochs=3). Every key, its type and default: osprey cfg",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var resume = new Option<string?>("--resume") { Description = "a run's last.ckpt (or its folder): continue it exactly" };
+        var device = DeviceOption.Create();
+        var command = new Command("train",
+            "Train a model; writes runs/<task>/<name>/ (args.yaml, results.csv, last.ckpt, best.ckpt). Options come from the defaults, " +
+            "then --cfg, then the flags, then --set key=value (or bare key=value). Every option: osprey cfg. Ctrl-C once stops after the " +
+            "current epoch (its checkpoint written), twice stops at once (the last checkpoint intact); both exit 130.")
+        {
+            task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, width, cfg, set, resume, device,
         };
         command.SetAction(result =>
         {
+            if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
             var resumePath = result.GetValue(resume);
             if (resumePath != null)
             {
@@ -70,11 +79,23 @@ public static class TrainCommand
     {
         using var trainer = create();
         using var cancel = new CancellationTokenSource();
+        int presses = 0;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
-            Console.Error.WriteLine("\nosprey train: stopping after this epoch (its checkpoint is written; --resume continues)");
-            cancel.Cancel();
+            if (Interlocked.Increment(ref presses) == 1)
+            {
+                Console.Error.WriteLine("\nosprey train: stopping after this epoch (its checkpoint is written; --resume continues). " +
+                                        "Ctrl-C again stops at once.");
+                cancel.Cancel();
+                return;
+            }
+            // Checkpoints are written to a temporary file and renamed, so the last one on disk is whole whenever this exits.
+            var last = Path.Combine(trainer.RunDirectory, Trainer.LastCheckpoint);
+            Console.Error.WriteLine(File.Exists(last)
+                ? $"\nosprey train: stopped at once; {last} (epoch {trainer.EpochsDone}) is intact: --resume {last} continues"
+                : "\nosprey train: stopped at once, before the first epoch ended (no checkpoint)");
+            ImmediateExit.Now(Cli.Interrupted);
         };
         Console.CancelKeyPress += onCancel;
         try
@@ -88,6 +109,6 @@ public static class TrainCommand
         var fitness = double.IsFinite(trainer.BestFitness) ? $"best fitness {trainer.BestFitness:F4}" : "no validation";
         Console.WriteLine($"osprey train: {trainer.EpochsDone}/{trainer.Options.Epochs} epochs; {fitness}; " +
                           $"weights {Path.Combine(trainer.RunDirectory, Trainer.BestCheckpoint)}");
-        return 0;
+        return trainer.EpochsDone < trainer.Options.Epochs && cancel.IsCancellationRequested ? Cli.Interrupted : Cli.Ok;
     }
 }

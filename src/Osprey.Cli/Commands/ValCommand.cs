@@ -1,32 +1,49 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Osprey.Training;
 using Spectre.Console;
 
 namespace Osprey.Cli.Commands;
 
-/// <summary><c>osprey val</c>: evaluates a trained model on a dataset's validation split with its task's metrics
-/// (classification: top-1, top-5 and per-class accuracy).</summary>
+/// <summary><c>osprey val</c>: evaluates a trained model on a dataset's validation split (or <c>--split train</c>) with
+/// its task's metrics (classification: top-1, top-5 and per-class accuracy); <c>--json</c> prints the report as JSON.</summary>
 public static class ValCommand
 {
     public static Command Create()
     {
         var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train (best.ckpt or last.ckpt)", Required = true };
-        var data = new Option<string?>("--data") { Description = "the dataset (default: the one the model was trained on)" };
+        var data = new Option<string?>("--data") { Description = "the dataset [default: the one the model was trained on]" };
+        var split = new Option<string>("--split")
+        {
+            Description = "which split of the data: val (a folder's val/ or test/, Fashion-MNIST's test set) or train",
+            DefaultValueFactory = _ => "val",
+        };
         var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 256 };
         var workers = new Option<int>("--workers") { Description = "data-loading threads", DefaultValueFactory = _ => 2 };
+        var json = new Option<bool>("--json") { Description = "print the report as one JSON object (headline, metrics as numbers, per-class rows)" };
+        var device = DeviceOption.Create();
         var command = new Command("val", "Evaluate a trained model with its task's metrics (classification: top-1, top-5, per-class accuracy)")
         {
-            weights, data, batch, workers,
+            weights, data, split, batch, workers, json, device,
         };
-        command.SetAction(result => Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(data), result.GetValue(batch), result.GetValue(workers))));
+        command.SetAction(result => DeviceOption.Check(result.GetValue(device)!)
+                                    ?? Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(data), result.GetValue(split)!,
+                                                         result.GetValue(batch), result.GetValue(workers), result.GetValue(json))));
         return command;
     }
 
-    static int Run(string weights, string? data, int batch, int workers)
+    static int Run(string weights, string? data, string split, int batch, int workers, bool json)
     {
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
+        if (split is not ("val" or "train")) return Cli.Usage($"--split {split}: expected val or train");
         using var trained = TrainedModel.Load(weights);
-        var report = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Validate(trained, new ValidationRequest(data, batch, workers));
+        var report = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Validate(trained, new ValidationRequest(data, batch, workers, Split: split));
+        if (json)
+        {
+            Console.WriteLine(ToJson(report, trained, split).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return Cli.Ok;
+        }
         Console.WriteLine(report.Headline);
         Console.WriteLine(string.Join("  ", report.Summary.Select(m => $"{m.Name} {m.Text}")));
         var table = new Table().Border(Console.IsOutputRedirected ? TableBorder.Ascii : TableBorder.Rounded);
@@ -35,5 +52,24 @@ public static class ValCommand
         foreach (var row in report.PerClass.Rows) table.AddRow(row.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
         return Cli.Ok;
+    }
+
+    /// <summary>{weights, task, split, headline, metrics: {name: value}, per_class: [{column: cell}]}; metric values as numbers (NaN as null).</summary>
+    static JsonObject ToJson(ValidationReport report, TrainedModel trained, string split)
+    {
+        var metrics = new JsonObject();
+        foreach (var m in report.Summary) metrics[m.Name] = double.IsFinite(m.Value) ? JsonValue.Create(m.Value) : null;
+        var rows = new JsonArray();
+        foreach (var row in report.PerClass.Rows)
+        {
+            var item = new JsonObject();
+            for (int c = 0; c < report.PerClass.Columns.Count && c < row.Count; c++) item[report.PerClass.Columns[c]] = row[c];
+            rows.Add(item);
+        }
+        return new JsonObject
+        {
+            ["weights"] = trained.Path, ["task"] = trained.Info.Task, ["model"] = trained.Info.Model, ["epoch"] = trained.Epoch,
+            ["split"] = split, ["headline"] = report.Headline, ["metrics"] = metrics, ["per_class"] = rows,
+        };
     }
 }

@@ -4,7 +4,7 @@ namespace Osprey.Torch.Native;
 
 /// <summary>
 /// One of Osprey's native libraries, found at the path in its environment variable when set (and only there),
-/// else beside the assembly, then in native/build of the source tree the assembly was built from. Loads on first
+/// else beside the assembly, then in the application's runtimes/&lt;rid&gt;/native/ (from the NuGet package), then in native/build of the source tree the assembly was built from. Loads on first
 /// use; a failure names every path tried, then the hint.
 /// </summary>
 public sealed class LocatedLibrary
@@ -35,6 +35,9 @@ public sealed class LocatedLibrary
             yield break;
         }
         yield return Path.Combine(AppContext.BaseDirectory, FileName);
+        // Where NuGet puts a package's runtimes/linux-x64/native/ files in an application built without a runtime identifier.
+        var packaged = Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", FileName);
+        if (File.Exists(packaged)) yield return packaged;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "native", "build", FileName);

@@ -29,7 +29,7 @@ internal static class CollateChecks
 
     public static Batch Finish(int number, int[] indices, Sample[] samples, ImageBatch input, Tensor? masks)
     {
-        var labels = Tensor.From(samples.Select(s => s.Label).ToArray());
+        var labels = Tensor.From(samples.Select(s => s.Label).ToArray(), samples.Length);   // 1-D even for one sample (From makes a 0-d tensor of one value)
         // Box counts differ per image: they stay a list (copied, so the batch never shares a sample's tensor).
         var first = samples[0];
         var boxes = first.Boxes == null ? null : samples.Select(s => s.Boxes!.Contiguous().Clone()).ToArray();

@@ -29,12 +29,22 @@ public static class ModelRegistry
             list.Add(ResNetEntry($"seresnet{depth}", depth, ResidualAttention.Se(), $"SE-ResNet-{depth} (SE r=16 in every block)"));
         }
         list.Add(new ModelEntry("unet", ModelTask.Segment, "UNet with padded convolutions and BatchNorm (output = input size)",
-            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2 })) { Family = "unet" });
+            2, 3, 256, 64, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 3, NumClasses = a.NumClasses ?? 2, BaseChannels = a.Integer("width") ?? 64 }))
+        {
+            Family = "unet", Options = [new ModelOption("width", ModelOptionType.Integer, "channels of the first level, doubled at each of the four down steps (64 in the paper)")],
+        });
         list.Add(new ModelEntry("unet-valid", ModelTask.Segment, "the original UNet: valid convolutions, 572 -> 388",
             2, 1, 572, 188, a => new UNet(new UNetOptions { InChannels = a.InChannels ?? 1, NumClasses = a.NumClasses ?? 2, Valid = true, BatchNorm = false })) { Family = "unet" });
         foreach (var depth in new[] { 50, 101 })
             list.Add(new ModelEntry($"pspnet-r{depth}", ModelTask.Segment, $"PSPNet on a dilated ResNet-{depth} (output stride 8), aux head on stage 3",
-                150, 3, 473, 65, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 })));
+                150, 3, 473, 65, a => new PSPNet(new PSPNetOptions { Depth = depth, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3 }))
+            { Family = "pspnet" });
+        list.Add(new ModelEntry("pspnet-r18", ModelTask.Segment, "a light PSPNet for CPUs: dilated ResNet-18 (output stride 8), head 128 and aux 64 channels",
+            150, 3, 256, 65, a => new PSPNet(new PSPNetOptions
+            {
+                Depth = 18, NumClasses = a.NumClasses ?? 150, InChannels = a.InChannels ?? 3, HeadChannels = 128, AuxChannels = 64,
+            }))
+        { Family = "pspnet" });
         list.Add(DetrEntry("detr-r50", DetrOptions.R50, "DETR with a ResNet-50 (frozen BN), 6+6 transformer layers, 100 queries", 800));
         list.Add(DetrEntry("detr-r18-light", DetrOptions.LightR18,
             "a light DETR for CPUs: ResNet-18 (frozen BN), d 128, 3+3 transformer layers, 50 queries", 512));

@@ -19,6 +19,12 @@ public sealed record PredictRequest(int Top = 5, int BatchSize = 32, string? Sav
     public int LineWidth { get; init; } = 2;
     public bool HideLabels { get; init; }
     public bool HideConfidence { get; init; }
+    /// <summary>Detection: also write each image's objects as a YOLO txt (class cx cy w h confidence) under SaveDirectory/labels.</summary>
+    public bool SaveTxt { get; init; }
+    /// <summary>Detection: keep only these class indices (null: all).</summary>
+    public IReadOnlyList<int>? Classes { get; init; }
+    /// <summary>Detection: class-agnostic NMS.</summary>
+    public bool Agnostic { get; init; }
 }
 
 /// <summary>One image's prediction, as a line of text and as JSON.</summary>

@@ -1,6 +1,7 @@
 using Osprey.Models;
 using Osprey.Training.Classification;
 using Osprey.Training.Detection;
+using Osprey.Training.Segmentation;
 
 namespace Osprey.Training;
 
@@ -14,8 +15,8 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<ModelEntry?, ITrainingTask>> Tasks = new(StringComparer.Ordinal)
     {
         ["classify"] = _ => new ClassificationTask(),
-        ["detect"] = model => model?.Family == "detr" ? new DetrTask() : throw new OptionsException("model",
-            $"the detect task trains detr models for now (YOLO's recipe lands next); {model?.Name ?? "no model"} is not one"),
+        ["segment"] = model => new SegmentationTask(model),
+        ["detect"] = model => model?.Family == "detr" ? new DetrTask() : new YoloTask(),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;

@@ -1,7 +1,8 @@
 namespace Osprey.Training;
 
-/// <summary>What <c>osprey val</c> asks of a task: the data (null: the training data), batch size and loader threads.</summary>
-public sealed record ValidationRequest(string? Data = null, int Batch = 128, int Workers = 2, Action<int, int>? Progress = null);
+/// <summary>What <c>osprey val</c> asks of a task: the data (null: the training data), batch size, loader threads, and
+/// the split to evaluate (null: the validation split; each task names the splits its data has).</summary>
+public sealed record ValidationRequest(string? Data = null, int Batch = 128, int Workers = 2, Action<int, int>? Progress = null, string? Split = null);
 
 /// <summary>
 /// A validation result in a form every front end can show: a headline, the summary metrics (name, value, formatted

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Osprey.Tests.Data;
 using Osprey.Tests.Training;
 
@@ -7,22 +6,7 @@ namespace Osprey.Cli.Tests.Commands;
 /// <summary>The osprey command's exit codes and messages (the CLI built in the same configuration as these tests).</summary>
 public class CliTests
 {
-    internal static (int Code, string Out, string Err) Osprey(string workingDirectory, params string[] args)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;   // .../bin/<Configuration>/net10.0/
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Osprey.sln"))) root = Path.GetDirectoryName(root.TrimEnd('/'))!;
-        var dll = Path.Combine(root, "src", "Osprey.Cli", "bin", configuration, "net10.0", "Osprey.Cli.dll");
-        Assert.True(File.Exists(dll), $"the CLI is not built: {dll}");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr);
-    }
+    static (int Code, string Out, string Err) Osprey(string workingDirectory, params string[] args) => OspreyProcess.Run(workingDirectory, args);
 
     [Fact]
     public void BadOptionKeyIsAUsageError()
@@ -47,10 +31,15 @@ public class CliTests
     {
         using var data = new TinyImageFolder();
         using var work = new TempFolder();
-        var (code, output, err) = Osprey(work.Root, "train", "--model", "resnet18", "--width", "4", "--data", data.Root, "--imgsz", "16",
-            "--epochs", "6", "--batch", "6", "--optimizer", "adamw", "--lr", "0.01", "--workers", "0", "--seed", "3", "--set", "fliplr=0");
+        // ultralytics-style key=value beside --key value and --set.
+        var (code, output, err) = Osprey(work.Root, "train", "model=resnet18", "width=4", "--data", data.Root, "imgsz=16",
+            "--epochs", "6", "batch=6", "--optimizer", "adamw", "lr0=0.01", "--workers", "0", "--seed", "3", "--set", "fliplr=0");
         Assert.True(code == 0, $"train exited {code}: {err}");
         Assert.Contains("epoch 6/6", output);
+        var args = File.ReadAllText(Path.Combine(work.Root, "runs", "classify", "train", "args.yaml"));
+        Assert.Contains("model: resnet18\n", args);
+        Assert.Contains("lr0: 0.01\n", args);
+        Assert.Contains("width: 4\n", args);
         var best = Path.Combine(work.Root, "runs", "classify", "train", "best.ckpt");
         Assert.True(File.Exists(best));
 

@@ -15,12 +15,12 @@ public class ExportCommandTests
     {
         using var data = new TinyImageFolder();
         using var work = new TempFolder();
-        var (code, _, err) = CliTests.Osprey(work.Root, "train", "--model", "resnet18", "--width", "4", "--data", data.Root, "--imgsz", "16",
+        var (code, _, err) = OspreyProcess.Run(work.Root, "train", "--model", "resnet18", "--width", "4", "--data", data.Root, "--imgsz", "16",
             "--epochs", "1", "--batch", "6", "--workers", "0", "--seed", "3");
         Assert.True(code == 0, $"train exited {code}: {err}");
         var best = Path.Combine(work.Root, "runs", "classify", "train", "best.ckpt");
 
-        (code, var output, err) = CliTests.Osprey(work.Root, "export", "--weights", best, "--format", "onnx", "--dynamic");
+        (code, var output, err) = OspreyProcess.Run(work.Root, "export", "--weights", best, "--format", "onnx", "--dynamic");
         Assert.True(code == 0, $"export exited {code}: {err}");
         var onnx = Path.ChangeExtension(best, ".onnx");
         Assert.Contains($"to {onnx}", output);
@@ -48,11 +48,11 @@ public class ExportCommandTests
             for (int j = 0; j < native[i].Top.Count; j++) Assert.True(Math.Abs(native[i].Top[j].Probability - fromOnnx[i].Top[j].Probability) <= 1e-5);
         }
 
-        (code, _, err) = CliTests.Osprey(work.Root, "export", "--weights", best, "--format", "torch", "--out", Path.Combine(work.Root, "w.pt"));
+        (code, _, err) = OspreyProcess.Run(work.Root, "export", "--weights", best, "--format", "torch", "--out", Path.Combine(work.Root, "w.pt"));
         Assert.True(code == 0, $"export exited {code}: {err}");
         Assert.True(new FileInfo(Path.Combine(work.Root, "w.pt")).Length > 0);
 
-        (code, _, err) = CliTests.Osprey(work.Root, "export", "--weights", best, "--format", "tflite");
+        (code, _, err) = OspreyProcess.Run(work.Root, "export", "--weights", best, "--format", "tflite");
         Assert.Equal(2, code);
         Assert.Contains("--format tflite: expected onnx or torch", err);
     }

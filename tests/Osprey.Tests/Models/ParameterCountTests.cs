@@ -19,6 +19,9 @@ public class ParameterCountTests
     [InlineData("unet-valid", null, 31_030_658)]
     [InlineData("pspnet-r50", 150L, 49_057_132)]
     [InlineData("pspnet-r50", 21L, 48_957_802)]
+    // ResNet-18 without fc 11,176,512 + PPM 4 x (512*128 + BN 256) + head 1024*128*9 + BN 256 + 128*K + K + aux 256*64*9 + BN 128 + 64*K + K.
+    [InlineData("pspnet-r18", 150L, 12_796_268)]
+    [InlineData("pspnet-r18", 11L, 12_769_302)]
     [InlineData("detr-r50", null, 41_524_768)]
     public void CountMatches(string name, long? classes, long expected)
     {

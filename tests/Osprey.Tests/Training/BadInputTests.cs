@@ -68,7 +68,7 @@ public class BadInputTests
         var e = Assert.Throws<OptionsException>(() => Trainer.Create(TrainingSetup.Tiny(data.Root, runs.Root) with { Model = "resnet19" }));
         Assert.Equal("model", e.Key);
         Assert.Contains("unknown model 'resnet19'", e.Message);
-        var w = Assert.Throws<ArgumentException>(() => Osprey.Models.ModelRegistry.Create("unet", new Osprey.Models.ModelArgs().With("width", "8")));
-        Assert.Contains("model 'unet' has no option 'width'", w.Message);
+        var w = Assert.Throws<ArgumentException>(() => Osprey.Models.ModelRegistry.Create("pspnet-r18", new Osprey.Models.ModelArgs().With("width", "8")));
+        Assert.Contains("model 'pspnet-r18' has no option 'width'", w.Message);
     }
 }

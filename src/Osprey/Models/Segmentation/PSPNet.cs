@@ -16,13 +16,18 @@ public sealed record PSPNetOptions
     public double Dropout { get; init; } = 0.1;
     /// <summary>Build the auxiliary head on stage 3 (used in training only, loss weight 0.4 in the paper).</summary>
     public bool AuxHead { get; init; } = true;
+    /// <summary>Channels of the 3x3 conv after the pyramid pooling (512 in the paper).</summary>
+    public long HeadChannels { get; init; } = 512;
+    /// <summary>Channels of the auxiliary head's 3x3 conv (256 in the paper).</summary>
+    public long AuxChannels { get; init; } = 256;
     public ResidualAttention Attention { get; init; } = ResidualAttention.None;
 }
 
 /// <summary>
 /// PSPNet (Zhao et al.): a backbone at output stride 8 (a dilated ResNet by default), the pyramid pooling module, a
-/// 3x3 conv to 512 + BN + ReLU, dropout and a 1x1 classifier, up-sampled bilinearly to the input size. In training an
-/// auxiliary head on stage 3 (3x3 conv to 256 + BN + ReLU, dropout, 1x1 classifier) gives deep supervision; it is
+/// 3x3 conv to 512 (<see cref="PSPNetOptions.HeadChannels"/>) + BN + ReLU, dropout and a 1x1 classifier, up-sampled
+/// bilinearly to the input size. In training an auxiliary head on stage 3 (3x3 conv to 256
+/// (<see cref="PSPNetOptions.AuxChannels"/>) + BN + ReLU, dropout, 1x1 classifier) gives deep supervision; it is
 /// not run in eval. Children: backbone, ppm, cls, aux.
 /// </summary>
 public sealed class PSPNet : Module<Tensor, SegmentationOutput>, IImageModel<SegmentationOutput>
@@ -47,8 +52,8 @@ public sealed class PSPNet : Module<Tensor, SegmentationOutput>, IImageModel<Seg
         RegisterModule("backbone", this.backbone.Module);
         long features = this.backbone.StageChannels[3];
         ppm = RegisterModule("ppm", new PyramidPooling(features, options.Bins));
-        cls = RegisterModule("cls", Head(ppm.OutChannels, 512, options));
-        if (options.AuxHead) aux = RegisterModule("aux", Head(this.backbone.StageChannels[2], 256, options));
+        cls = RegisterModule("cls", Head(ppm.OutChannels, options.HeadChannels, options));
+        if (options.AuxHead) aux = RegisterModule("aux", Head(this.backbone.StageChannels[2], options.AuxChannels, options));
     }
 
     static Sequential Head(long inChannels, long hidden, PSPNetOptions options) => new(

@@ -12,19 +12,30 @@ namespace Osprey.Models.Summary;
 /// </summary>
 public static class ModelInfo
 {
-    public static ModelSummary Describe(string name, long? classes = null, long? imageSize = null, bool fused = false)
+    public static ModelSummary Describe(string name, long? classes = null, long? imageSize = null, bool fused = false) =>
+        Describe(name, new ModelArgs(NumClasses: classes), imageSize, fused);
+
+    /// <summary>A registered model built with <paramref name="args"/> (classes, channels, the family's options such as
+    /// a ResNet's width), counted at <paramref name="imageSize"/> (default: args' size, else the model's).</summary>
+    public static ModelSummary Describe(string name, ModelArgs args, long? imageSize = null, bool fused = false)
     {
         var entry = ModelRegistry.Get(name);
-        using var model = entry.Build(new ModelArgs(NumClasses: classes));
-        var size = imageSize ?? entry.DefaultImageSize;
+        using var model = entry.Build(args);
+        return Describe(name, model, args.InChannels ?? entry.DefaultInChannels, imageSize ?? args.ImageSize ?? entry.DefaultImageSize, fused);
+    }
+
+    /// <summary>An already built model (a trained checkpoint's, say) counted for one image of inChannels x size x size;
+    /// <paramref name="fused"/> folds a YOLO model's BatchNorms in place.</summary>
+    public static ModelSummary Describe(string name, Module model, long inChannels, long size, bool fused = false)
+    {
         if (size < 1) throw new ArgumentException($"image size must be positive, got {size}");
-        long[] input = [1, entry.DefaultInChannels, size, size];
+        long[] input = [1, inChannels, size, size];
         if (model is YoloModel yolo)
         {
             if (fused) yolo.Fuse();
             return ModelSummary.Of(name, yolo, yolo.Rows(), x => yolo.Call(x), input, countInTrainMode: true, fused: fused);
         }
-        if (fused) throw new ArgumentException($"{name}: --fused applies to YOLO models (conv + BatchNorm folding); this is a {entry.Task} model");
+        if (fused) throw new ArgumentException($"{name}: --fused applies to YOLO models (conv + BatchNorm folding); this is a {model.TypeName}");
         var imageModel = model as IImageModel ?? throw new ArgumentException($"{name}: {model.TypeName} takes no image batch");
         return ModelSummary.Of(name, model, null, x =>
         {

@@ -35,7 +35,7 @@ public sealed class ClassificationTask : TrainingTask<ClassificationOutput>
 
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
     {
-        var (metrics, source) = ClassificationValidation.Run(trained, request.Data, request.Batch, request.Workers, request.Progress);
+        var (metrics, source) = ClassificationValidation.Run(trained, request.Data, request.Batch, request.Workers, request.Progress, request.Split);
         var perClass = metrics.Confusion.PerClassAccuracy();
         var rows = new List<IReadOnlyList<string>>();
         for (int c = 0; c < perClass.Length; c++)
@@ -44,7 +44,7 @@ public sealed class ClassificationTask : TrainingTask<ClassificationOutput>
             rows.Add([trained.Classes[c], images.ToString(CultureInfo.InvariantCulture), Percent(perClass[c])]);
         }
         return new ValidationReport(
-            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description}: {metrics.Count} images",
+            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description}{(request.Split == "train" ? ", train split" : "")}: {metrics.Count} images",
             [new ReportMetric("top-1", metrics.Top1, Percent(metrics.Top1)), new ReportMetric("top-5", metrics.Top5, Percent(metrics.Top5))],
             new ReportTable(["class", "images", "accuracy"], rows));
     }

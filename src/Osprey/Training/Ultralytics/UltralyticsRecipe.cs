@@ -48,6 +48,19 @@ public sealed class UltralyticsRecipe
         return Current;
     }
 
+    /// <summary>The iteration of the last step an uninterrupted run takes before <paramref name="iteration"/> (-1: none):
+    /// the step decisions follow from the accumulation counts alone, so a resumed run can take them up again.</summary>
+    public long LastStepBefore(long iteration)
+    {
+        long last = -1;
+        for (long i = 0; i < iteration; i++)
+            if (i - last >= Warmup.At(i).Accumulate) last = i;
+        return last;
+    }
+
+    /// <summary>Continues at <paramref name="iteration"/> as if every earlier iteration had run (a resumed run).</summary>
+    public void ContinueAt(long iteration) => lastStep = LastStepBefore(iteration);
+
     /// <summary>Steps the optimizer (and zeroes the gradients) when enough batches accumulated; true when it stepped.</summary>
     public bool StepAfterBatch(long iteration)
     {

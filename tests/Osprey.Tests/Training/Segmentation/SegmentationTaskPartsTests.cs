@@ -22,7 +22,7 @@ public class SegmentationTaskPartsTests
         // Logits predicting class 0 everywhere except class 1 at (0, 0, 1).
         var logits = Tensor.Zeros([2, 3, 2, 2]).IndexPut([0, 0], 1.0).IndexPut([1, 0], 1.0).IndexPut([0, 1, 0, 1], 5.0);
         var aux = Tensor.Zeros([2, 3, 2, 2]);
-        var terms = new SegmentationCriterion(new PSPNetCriterion()).Compute(new SegmentationOutput(logits, aux), batch);
+        var terms = new SegmentationCriterion(new PSPNetCriterion(), auxHead: true).Compute(new SegmentationOutput(logits, aux), batch);
         var expectedMain = new SegmentationCrossEntropy().Compute(logits, batch.Masks!);
         Assert.Equal(expectedMain.Item<float>() + 0.4f * MathF.Log(3), terms.Total.Item<float>(), 5);
 

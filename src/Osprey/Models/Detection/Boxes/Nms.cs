@@ -36,7 +36,16 @@ public static class Nms
             : Batched(boxes.ToArray<float>(), scores.ToArray<float>(), ids, iouThreshold));
     }
 
-    /// <summary>torchvision.ops.nms on host arrays: <paramref name="boxes"/> holds N rows of 4 coordinates.</summary>
+    /// <summary>torchvision.ops.nms on host arrays: <paramref name="boxes"/> holds N rows of 4 coordinates. With
+    /// <paramref name="maxKeep"/> the visit stops once that many are kept: the result is the first maxKeep of the full
+    /// one (a kept box depends only on the boxes kept before it), without the quadratic scan past them.</summary>
+    public static long[] Greedy<T>(T[] boxes, T[] scores, double iouThreshold, int maxKeep) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckArrays(boxes, scores, null, iouThreshold);
+        if (maxKeep < 1) throw new ArgumentException($"NMS: maxKeep must be at least 1, got {maxKeep}");
+        return Greedy(boxes, scores, DescendingOrder(scores, stable: true), iouThreshold, maxKeep);
+    }
+
     public static long[] Greedy<T>(T[] boxes, T[] scores, double iouThreshold) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckArrays(boxes, scores, null, iouThreshold);
@@ -80,7 +89,7 @@ public static class Nms
         return shifted;
     }
 
-    static long[] Greedy<T>(T[] boxes, T[] scores, long[] order, double iouThreshold) where T : unmanaged, IFloatingPointIeee754<T>
+    static long[] Greedy<T>(T[] boxes, T[] scores, long[] order, double iouThreshold, int maxKeep = int.MaxValue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = scores.Length;
         var areas = new T[n];
@@ -91,6 +100,7 @@ public static class Nms
         {
             long i = order[oi];
             if (suppressed[i]) continue;
+            if (keep.Count == maxKeep) break;
             keep.Add(i);
             T ix0 = boxes[i * 4], iy0 = boxes[i * 4 + 1], ix1 = boxes[i * 4 + 2], iy1 = boxes[i * 4 + 3], iArea = areas[i];
             for (int oj = oi + 1; oj < n; oj++)

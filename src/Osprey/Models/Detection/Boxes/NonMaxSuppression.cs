@@ -85,7 +85,7 @@ public static class NonMaxSuppression
             for (int j = 0; j < 4; j++) shifted[k * 4 + j] = boxes[i * 4 + j] + offset;
             candidateScores[k] = scores[i];
         }
-        var kept = Nms.Greedy(shifted, candidateScores, options.Iou).Take(options.MaxDetections).ToArray();
+        var kept = Nms.Greedy(shifted, candidateScores, options.Iou, options.MaxDetections);
         var rows = new float[kept.Length * 6];
         for (int k = 0; k < kept.Length; k++)
         {

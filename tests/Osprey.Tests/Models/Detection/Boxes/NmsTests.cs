@@ -51,4 +51,22 @@ public class NmsTests
         error = Assert.Throws<ArgumentException>(() => Nms.Batched(Tensor.Zeros([2, 4]), Tensor.Zeros([2]), Tensor.Zeros([2]), 0.5));
         Assert.Contains("class ids must be integers", error.Message);
     }
+
+    [Fact]
+    public void CappedGreedyIsThePrefixOfTheFullResult()
+    {
+        var random = new Random(11);
+        var boxes = new float[4 * 500];
+        var scores = new float[500];
+        for (int i = 0; i < 500; i++)
+        {
+            float x = random.Next(0, 100), y = random.Next(0, 100);
+            (boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3]) = (x, y, x + random.Next(5, 40), y + random.Next(5, 40));
+            scores[i] = random.Next(0, 50) / 50f;   // many exact ties
+        }
+        var full = Nms.Greedy(boxes, scores, 0.5);
+        Assert.True(full.Length > 40, $"only {full.Length} kept");
+        foreach (int cap in new[] { 1, 7, 40, full.Length, full.Length + 10 })
+            Assert.Equal(full.Take(cap), Nms.Greedy(boxes, scores, 0.5, cap));
+    }
 }

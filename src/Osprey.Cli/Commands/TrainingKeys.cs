@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Reflection;
+using Osprey.Training;
+
+namespace Osprey.Cli.Commands;
+
+/// <summary>
+/// Every training option key with its type, default and meaning, for <c>osprey cfg</c> and <c>train --help</c>: keys
+/// and defaults from <see cref="OptionsReader"/>, types by reflection over <see cref="TrainOptions"/>, meanings from the
+/// table below (a key missing from it is shown as undescribed, and a CLI test fails).
+/// </summary>
+public static class TrainingKeys
+{
+    public sealed record Key(string Name, string Type, string? Default, string Meaning);
+
+    public const string Undescribed = "(undescribed)";
+
+    static readonly Dictionary<string, string> Meanings = new(StringComparer.Ordinal)
+    {
+        ["task"] = "what the model learns: " + string.Join(", ", TaskRegistry.Names),
+        ["model"] = "a registered model name (osprey info lists them); must be one of the task's",
+        ["data"] = "the task's dataset: fashion-mnist, mnist:<dir>, or a folder with train/ and val/ class folders",
+        ["epochs"] = "passes over the training set",
+        ["batch"] = "images per training step (validation uses twice as many)",
+        ["imgsz"] = "square input side in pixels; null: the dataset's own (28 for Fashion-MNIST), else the model's default",
+        ["fraction"] = "train on this fraction of the training set (a seeded, fixed subset), for quick runs",
+        ["optimizer"] = "sgd (with momentum) or adamw",
+        ["lr0"] = "initial learning rate; null: 0.05 for SGD, 0.001 for AdamW",
+        ["lrf"] = "final learning rate as a fraction of lr0",
+        ["schedule"] = "learning-rate decay after warmup: cosine, linear or constant",
+        ["momentum"] = "SGD momentum (AdamW: beta1)",
+        ["nesterov"] = "Nesterov momentum for SGD",
+        ["weight_decay"] = "L2 decay of convolution and linear weights (norms and biases get none)",
+        ["warmup_epochs"] = "epochs of linear learning-rate warmup (fractions allowed)",
+        ["warmup_start_factor"] = "warmup starts at this fraction of lr0",
+        ["label_smoothing"] = "cross-entropy label smoothing",
+        ["grad_clip"] = "clip the gradients' joint L2 norm to this (0: no clipping)",
+        ["ema"] = "keep an exponential moving average of the weights; validation and checkpoints' eval weights use it",
+        ["ema_decay"] = "the EMA's decay",
+        ["ema_tau"] = "the EMA's warmup: decay * (1 - exp(-updates / tau))",
+        ["fliplr"] = "horizontal flip probability in training",
+        ["crop_pad"] = "pad each side by this many pixels, then crop back at a random place (training)",
+        ["scale"] = "random-resized-crop minimum area fraction (training); 1: plain resize",
+        ["workers"] = "data-loading threads (batches do not depend on it)",
+        ["seed"] = "random seed: shuffle, augmentation, initialization",
+        ["val"] = "validate after every epoch (best.ckpt follows the task's fitness)",
+        ["project"] = "runs go to <project>/<task>/<name>",
+        ["name"] = "run folder name; null: train, train2, ... (the first free one)",
+        ["exist_ok"] = "reuse the folder of an existing run of the same name, overwriting its files",
+    };
+
+    static readonly Dictionary<string, PropertyInfo> Properties = typeof(TrainOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanWrite).ToDictionary(p => p.Name.ToLowerInvariant(), StringComparer.Ordinal);
+
+    /// <summary>The training keys in declaration order.</summary>
+    public static IReadOnlyList<Key> All()
+    {
+        var defaults = OptionsReader.ToPairs(new TrainOptions()).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return OptionsReader.Keys.Select(k => new Key(k, TypeOf(k), defaults.GetValueOrDefault(k), Meanings.GetValueOrDefault(k, Undescribed))).ToList();
+    }
+
+    /// <summary>" [default: X]" for a flag's help text (the text form of the key's default; null reads "chosen from the data").</summary>
+    public static string Default(string key)
+    {
+        var value = OptionsReader.ToPairs(new TrainOptions()).FirstOrDefault(p => p.Key == key).Value;
+        return value is null ? "" : $" [default: {value}]";
+    }
+
+    static string TypeOf(string key)
+    {
+        if (!Properties.TryGetValue(key.Replace("_", ""), out var property)) return "text";
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        var name = type == typeof(int) || type == typeof(long) ? "integer"
+            : type == typeof(double) || type == typeof(float) ? "number"
+            : type == typeof(bool) ? "bool"
+            : type.IsEnum ? string.Join("|", Enum.GetNames(type).Select(n => n.ToLower(CultureInfo.InvariantCulture)))
+            : "text";
+        bool nullable = Nullable.GetUnderlyingType(property.PropertyType) != null
+                        || (!property.PropertyType.IsValueType && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable);
+        return nullable ? name + "?" : name;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Osprey.Data;
+using Osprey.Data.Datasets;
+using Osprey.Data.Transforms;
+using Osprey.Metrics;
+using Osprey.Models;
+using Osprey.Models.Segmentation;
+using Osprey.Models.Segmentation.Losses;
+using Osprey.Torch;
+using Osprey.Torch.NN;
+
+namespace Osprey.Training.Segmentation;
+
+/// <summary>
+/// Semantic segmentation: per-pixel logits against class masks (ignore = 255) with cross entropy, PSPNet's auxiliary
+/// loss at 0.4 where the model has an aux head; trained on crops of imgsz as the PSPNet paper augments
+/// (<see cref="SegmentationPipelines.Train"/>), validated on whole images; mIoU (mmsegmentation's definition) is the
+/// fitness. The task is made per model: its loss terms are ["main", "aux"] for PSPNet and ["main"] otherwise.
+/// </summary>
+public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<SegmentationOutput>
+{
+    readonly bool auxHead = model?.Family == "pspnet";
+
+    public override string Name => "segment";
+    public override ModelTask Models => ModelTask.Segment;
+    public override IReadOnlyList<string> LossNames => auxHead ? SegmentationCriterion.MainAndAux : SegmentationCriterion.MainOnly;
+    public override IReadOnlyList<string> MetricNames { get; } = SegmentationEvaluator.MetricNames.Select(n => "metrics/" + n).ToArray();
+
+    /// <summary>Validation images differ in size: padded to the batch's largest (masks with ignore).</summary>
+    public override ICollate Collate => PadCollate.Instance;
+
+    public override TaskData LoadData(TrainOptions o)
+    {
+        var entry = ModelRegistry.Get(o.Model);
+        if (entry.Family == "unet" && entry.Name != "unet")
+            throw new OptionsException("model", $"option 'model' = {o.Model}: the valid UNet predicts a smaller centre and needs overlap-tile " +
+                                                "training, which the segment task does not run yet; use unet (padded)");
+        int size = o.Imgsz ?? (int)entry.DefaultImageSize;
+        if (entry.Family == "unet" && size % 16 != 0)
+            throw new OptionsException("imgsz", $"option 'imgsz' = {size}: {o.Model} needs a multiple of 16 (four 2x2 poolings)");
+        var source = SegmentationSource.Open(o.Data);
+        IDataset<Sample> train = source.Train;
+        if (o.Fraction < 1) train = Subset.Random(train, o.Fraction, o.Seed);
+        var mean = SegmentationSource.Mean;
+        var std = SegmentationSource.Std;
+        var divisor = entry.Family == "unet" ? 16 : 1;
+        return new TaskData(train, o.Val ? source.Val : null,
+                            SegmentationPipelines.Train(size, mean, std, flip: o.Fliplr),
+                            new Compose(SegmentationPipelines.Val(mean, std), new PadToMultiple(divisor)),
+                            source.Classes, 3, size, mean, std, source.Description);
+    }
+
+    protected override ICriterion<SegmentationOutput> CreateCriterion(IImageModel<SegmentationOutput> model, TaskData data, TrainOptions o)
+    {
+        bool hasAux = model is PSPNet { Options.AuxHead: true };
+        if (hasAux != auxHead)
+            throw new ArgumentException($"the segment task was made for a model {(auxHead ? "with" : "without")} an auxiliary head; " +
+                                        $"{((Module)model).TypeName} has {(hasAux ? "one" : "none")} (create the task with TaskRegistry.Get(\"segment\", model))");
+        return new SegmentationCriterion(new PSPNetCriterion(new SegmentationCrossEntropy(ignoreIndex: Sample.IgnoreIndex)), auxHead);
+    }
+
+    protected override IEvaluator<SegmentationOutput> CreateEvaluator(TaskData data, TrainOptions o) => new SegmentationEvaluator(data.Classes.Count);
+
+    /// <summary>The PSPNet paper's base learning rate, 0.01, for SGD (AdamW: the options' default).</summary>
+    public override double DefaultLr(TrainOptions options) => options.Optimizer == OptimizerKind.Sgd ? 0.01 : options.InitialLr;
+
+    public override IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => SegmentationSteps.Create(model, options, plan);
+
+    public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
+    {
+        var (scores, source, images) = SegmentationValidation.Run(trained, request.Data, request.Workers, request.Progress);
+        var iou = scores.Iou;
+        var accuracy = scores.Accuracy;
+        var rows = new List<IReadOnlyList<string>>();
+        for (int c = 0; c < iou.Length; c++)
+            rows.Add([trained.Classes[c], scores.AreaLabel[c].ToString(CultureInfo.InvariantCulture), Percent(iou[c]), Percent(accuracy[c])]);
+        return new ValidationReport(
+            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description}: {images} images",
+            [
+                new ReportMetric("mIoU", scores.MeanIou, Percent(scores.MeanIou)),
+                new ReportMetric("mAcc", scores.MeanAccuracy, Percent(scores.MeanAccuracy)),
+                new ReportMetric("aAcc", scores.PixelAccuracy, Percent(scores.PixelAccuracy)),
+            ],
+            new ReportTable(["class", "pixels", "IoU", "accuracy"], rows));
+    }
+
+    public override IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request)
+    {
+        var segmenter = new Segmenter(trained, request.ImageSize);
+        foreach (var file in files)
+            yield return segmenter.Predict(file, request.SaveDirectory);
+    }
+
+    public static string Percent(double v) => double.IsNaN(v) ? "-" : (100 * v).ToString("F2", CultureInfo.InvariantCulture) + "%";
+}

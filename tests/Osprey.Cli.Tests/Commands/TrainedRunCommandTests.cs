@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Osprey.Data.Images;
+using Osprey.Models;
+using Osprey.Training;
+
+namespace Osprey.Cli.Tests.Commands;
+
+/// <summary>predict (several sources, globs, a bad file skipped), val (--json, --split) and info (a checkpoint, --set) on one trained run.</summary>
+public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedTinyRun>
+{
+    [Fact]
+    public void PredictTakesSeveralSourcesAndGlobsAndSkipsAnUnreadableFile()
+    {
+        using var extra = new Osprey.Tests.Data.TempFolder();
+        File.Copy(run.Data.PathOf("val/top-left/00.png"), extra.PathOf("good.png"));
+        extra.Write("broken.png", [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);   // a PNG signature, then nothing
+        extra.Write("notes.txt", "not an image"u8.ToArray());
+        var glob = Path.Combine(run.Data.Root, "val", "top-*", "0?.png");   // 6 files in each of top-left and top-right
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best,
+            "--source", glob, extra.Root, run.Data.PathOf("val/bottom/03.png"), "--json");
+        Assert.Equal(1, code);
+        Assert.Contains($"skipped {extra.PathOf("broken.png")}: cannot decode", err);
+        Assert.Contains("1 of 15 file(s) could not be read", err);
+        var sources = JsonNode.Parse(output)!.AsArray().Select(p => (string)p!["source"]!).ToList();
+        Assert.Equal(14, sources.Count);   // 12 from the glob (top-left, top-right: 00..05), good.png, bottom/03.png
+        Assert.Contains(extra.PathOf("good.png"), sources);
+        Assert.Contains(run.Data.PathOf("val/bottom/03.png"), sources);
+        Assert.DoesNotContain(sources, s => s.EndsWith("notes.txt", StringComparison.Ordinal));
+        Assert.Equal(12, sources.Count(s => s.Contains("/val/top-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void PredictOfAGlobMatchingNothingNamesIt()
+    {
+        var (code, _, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", Path.Combine(run.Data.Root, "*.jpg"));
+        Assert.Equal(1, code);
+        Assert.Contains($"source pattern {Path.Combine(run.Data.Root, "*.jpg")} matches no files", err);
+    }
+
+    [Fact]
+    public void ImageFilesExpandsGlobsInOrder()
+    {
+        var files = ImageFiles.Find([Path.Combine(run.Data.Root, "**", "top-right", "*.png"), run.Data.PathOf("val/top-right/00.png")]);
+        Assert.Equal(12, files.Count);   // train/ and val/ top-right 00..05; the file named again is listed once
+        Assert.Equal(files.Order(StringComparer.Ordinal), files);
+        Assert.All(files, f => Assert.Contains("/top-right/", f));
+    }
+
+    [Fact]
+    public void ValJsonAndSplit()
+    {
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--workers", "0");
+        Assert.True(code == 0, err);
+        var report = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("val", (string?)report["split"]);
+        Assert.Equal("classify", (string?)report["task"]);
+        var top1 = (double)report["metrics"]!["top-1"]!;
+        Assert.InRange(top1, 0, 1);
+        var rows = report["per_class"]!.AsArray();
+        Assert.Equal(["bottom", "top-left", "top-right"], rows.Select(r => (string)r!["class"]!));
+        Assert.All(rows, r => Assert.Equal("6", (string?)r!["images"]));
+        Assert.EndsWith(": 18 images", (string?)report["headline"]);
+
+        (code, output, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--split", "train", "--workers", "0");
+        Assert.True(code == 0, err);
+        report = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("train", (string?)report["split"]);
+        Assert.EndsWith("train split: 19 images", (string?)report["headline"]);
+        Assert.Equal("7", (string?)report["per_class"]![0]!["images"]);
+
+        (code, _, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--split", "test");
+        Assert.Equal(2, code);
+        Assert.Contains("--split test: expected val or train", err);
+    }
+
+    [Fact]
+    public void InfoOfACheckpointDescribesItsModel()
+    {
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", run.Best);
+        Assert.True(code == 0, err);
+        Assert.Contains("classify run of resnet18, epoch 1; 3 classes [bottom, top-left, top-right]; 3x16x16 inputs", output);
+        Assert.Contains("width=4", output);
+        using var trained = TrainedModel.Load(run.Best);
+        long parameters = trained.Model.Parameters().Sum(p => p.NumEl);
+        Assert.Contains(FormattableString.Invariant($" {parameters:N0} parameters"), output);
+    }
+
+    [Fact]
+    public void InfoTakesModelOptions()
+    {
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", "resnet18", "--set", "width=8", "--classes", "3", "--imgsz", "32");
+        Assert.True(code == 0, err);
+        using var model = ModelRegistry.Create("resnet18", new ModelArgs(NumClasses: 3).With("width", "8"));
+        long parameters = model.Parameters().Sum(p => p.NumEl);
+        Assert.Contains(FormattableString.Invariant($" {parameters:N0} parameters"), output);
+
+        (code, _, err) = OspreyProcess.Run(run.Work.Root, "info", "resnet18", "--set", "depth=3");
+        Assert.Equal(2, code);
+        Assert.Contains("model 'resnet18' has no option 'depth'", err);
+    }
+}
