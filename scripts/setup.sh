@@ -13,6 +13,7 @@ packages=(
   dataset-fashion-mnist                  # the built-in default dataset
   labelme-examples                       # real VOC-format photos with palette masks (segmentation dataset tests)
   python3-torch python3-torchvision python3-yaml  # the PyTorch reference for golden tests and benchmarks
+  python3-onnx                           # onnx.checker for the exported ONNX files (tests)
   python3-pil                            # tools/reference/write_hostile_files.py (JPEG headers)
   fonts-dejavu-core                      # the font of labels and plots (Osprey.Visuals)
   chromium                               # headless browser that checks report.html in the tests

@@ -13,6 +13,7 @@ root.Subcommands.Add(ValCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(SamplesCommand.Create());
 root.Subcommands.Add(CfgCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 
 var parsed = root.Parse(KeyValueArguments.Rewrite(root, args));
 if (parsed.Errors.Count > 0) return Verbs.ReportErrors(root, parsed, args);

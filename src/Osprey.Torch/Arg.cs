@@ -39,6 +39,18 @@ public readonly struct Arg
     /// <summary>A <c>Tensor?[]</c> list, as aten::index takes; null entries are None.</summary>
     public static Arg OptionalTensors(Tensor?[] tensors) => new(ValueTag.OptionalTensorList, obj: tensors);
 
+    /// <summary>The argument as a value (what a tracer reads): null for None, "default" as <see cref="Default"/>
+    /// itself, a Tensor, long, double, bool, string, long[], double[], bool[], Tensor[] or Tensor?[].</summary>
+    public object? Value => Tag switch
+    {
+        ValueTag.None => null,
+        ValueTag.Default => Default,
+        ValueTag.Int => I,
+        ValueTag.Double => D,
+        ValueTag.Bool => I != 0,
+        _ => Obj,
+    };
+
     /// <summary>How the argument reads in an error message.</summary>
     public override string ToString() => Tag switch
     {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Osprey.Torch.Native;
+using Osprey.Torch.Tracing;
 
 namespace Osprey.Torch;
 
@@ -42,16 +43,21 @@ public sealed class Op(string name, string overload = "")
     /// <summary>Calls the operator; returns its results (tensors are owned by the current scope).</summary>
     public OpResult[] Call(params ReadOnlySpan<Arg> args)
     {
+        var recorder = OpRecorder.Current;
+        recorder?.BeforeCall(args);
         Span<NativeValue> results = stackalloc NativeValue[MaxResults];
         int n = Invoke(args, results);
         var converted = new OpResult[n];
         for (int k = 0; k < n; k++) converted[k] = OpResult.Adopt(ref results[k]);
+        recorder?.AfterCall(this, args, converted, inPlace: false);
         return converted;
     }
 
     /// <summary>Calls an operator that returns one tensor.</summary>
     public Tensor Tensor(params ReadOnlySpan<Arg> args)
     {
+        var recorder = OpRecorder.Current;
+        if (recorder != null) return Traced(recorder, args);
         Span<NativeValue> results = stackalloc NativeValue[MaxResults];
         int n = Invoke(args, results);
         if (n == 1 && results[0].Tag == ValueTag.Tensor) return new Tensor(results[0].P);
@@ -59,6 +65,13 @@ public sealed class Op(string name, string overload = "")
         for (int k = 0; k < n; k++) all[k] = OpResult.Adopt(ref results[k]);
         foreach (var r in all) r.Tensor?.Dispose();
         throw new TorchException($"{FullName} returned {n} results, expected one tensor");
+    }
+
+    Tensor Traced(OpRecorder recorder, ReadOnlySpan<Arg> args)
+    {
+        var results = Call(args);
+        if (results.Length == 1 && results[0].Tensor is { } t) return t;
+        throw new TorchException($"{FullName} returned {results.Length} results, expected one tensor");
     }
 
     /// <summary>Calls an operator that returns several tensors or one tensor list.</summary>
@@ -75,9 +88,12 @@ public sealed class Op(string name, string overload = "")
         var args = new Arg[rest.Length + 1];
         args[0] = self;
         rest.CopyTo(args.AsSpan(1));
+        var recorder = OpRecorder.Current;
+        recorder?.BeforeCall(args);
         Span<NativeValue> results = stackalloc NativeValue[MaxResults];
         int n = Invoke(args, results);
         for (int k = 0; k < n; k++) OpResult.Adopt(ref results[k]).Tensor?.DisposeUnscoped();
+        recorder?.AfterCall(this, args, [], inPlace: true);
         return self;
     }
 

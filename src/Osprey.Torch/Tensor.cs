@@ -64,7 +64,9 @@ public sealed partial class Tensor : IDisposable
     public Tensor Alias()
     {
         NativeMethods.Check(NativeMethods.osp_tensor_alias(Handle, out var alias), "alias");
-        return new Tensor(alias);
+        var result = new Tensor(alias);
+        Tracing.OpRecorder.Current?.RecordAlias(this, result);
+        return result;
     }
 
     public long Dim

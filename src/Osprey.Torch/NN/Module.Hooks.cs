@@ -50,9 +50,21 @@ public abstract class Module<TIn, TOut> : Module
     public TOut Call(TIn input)
     {
         ThrowIfDisposed();
-        var output = Forward(input);
-        RunForwardHooks(input, output);
-        return output;
+        var recorder = Tracing.OpRecorder.Current;
+        if (recorder == null)
+        {
+            var plain = Forward(input);
+            RunForwardHooks(input, plain);
+            return plain;
+        }
+        recorder.EnterModule(this);
+        try
+        {
+            var output = Forward(input);
+            RunForwardHooks(input, output);
+            return output;
+        }
+        finally { recorder.ExitModule(); }
     }
 
     /// <summary>A typed forward hook: <c>(module, input, output) => ...</c>.</summary>

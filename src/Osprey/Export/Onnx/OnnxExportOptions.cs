@@ -1,0 +1,23 @@
+namespace Osprey.Export.Onnx;
+
+/// <summary>
+/// How a model is written as ONNX. <see cref="Height"/>/<see cref="Width"/> and <see cref="Batch"/> are the traced
+/// input size; <see cref="DynamicBatch"/> writes the batch axis as a symbol (the graph computes nothing from the
+/// traced batch). The metadata fields are written as ultralytics writes them (names, stride, imgsz, task, batch),
+/// plus the input normalization (mean, std).
+/// </summary>
+public sealed record OnnxExportOptions
+{
+    public long Batch { get; init; } = 1;
+    public long Channels { get; init; } = 3;
+    public long Height { get; init; } = 640;
+    public long Width { get; init; } = 640;
+    public bool DynamicBatch { get; init; }
+    public int Opset { get; init; } = 17;
+    public string Task { get; init; } = "";
+    public IReadOnlyList<string> Names { get; init; } = [];
+    public float[]? Mean { get; init; }
+    public float[]? Std { get; init; }
+    public long? Stride { get; init; }
+    public string Description { get; init; } = "";
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Osprey.Data;
+using Osprey.Data.Images;
+using Osprey.Export.Onnx;
+using Osprey.Training.Classification;
+using Tensor = Osprey.Torch.Tensor;
+using TensorScope = Osprey.Torch.TensorScope;
+
+namespace Osprey.Inference.Onnx;
+
+/// <summary>
+/// Runs an exported classifier with ONNX Runtime: classes, input size, channels and normalization come from the
+/// file's metadata (as <c>osprey export</c> writes it); each image is prepared as the native <see cref="Classifier"/>
+/// prepares it (resize, 0..1, normalize) and the results are the same <see cref="Prediction"/> records.
+/// </summary>
+public sealed class OnnxClassifier : IDisposable
+{
+    readonly InferenceSession session;
+    readonly Data.Transforms.ITransform transform;
+
+    public IReadOnlyList<string> Classes { get; }
+    public int ImageSize { get; }
+    public long Channels { get; }
+
+    public OnnxClassifier(string path, SessionOptions? options = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX file {path} does not exist", path);
+        session = options == null ? new InferenceSession(path) : new InferenceSession(path, options);
+        try
+        {
+            var meta = session.ModelMetadata.CustomMetadataMap;
+            string Field(string key) => meta.TryGetValue(key, out var v) ? v
+                : throw new InvalidDataException($"{path}: metadata '{key}' is missing (export the file with osprey export)");
+            if (Field("task") != "classify") throw new InvalidDataException($"{path}: task is '{Field("task")}', expected classify");
+            Classes = OnnxMetadataText.Names(Field("names"), path);
+            var size = OnnxMetadataText.Floats(Field("imgsz"), "imgsz", path);
+            ImageSize = (int)size[0];
+            Channels = long.Parse(Field("channels"), CultureInfo.InvariantCulture);
+            transform = ClassificationSource.EvalTransform(ImageSize, OnnxMetadataText.Floats(Field("mean"), "mean", path),
+                                                           OnnxMetadataText.Floats(Field("std"), "std", path));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public IEnumerable<Prediction> Predict(IEnumerable<string> files, int topK = 5, int batchSize = 32)
+    {
+        var mode = Channels == 1 ? ImageReadMode.Gray : ImageReadMode.Rgb;
+        foreach (var chunk in files.Chunk(batchSize))
+            foreach (var prediction in PredictBatch(chunk, mode, topK)) yield return prediction;
+    }
+
+    List<Prediction> PredictBatch(string[] chunk, ImageReadMode mode, int topK)
+    {
+        float[] pixels;
+        {
+            using var scope = TensorScope.Begin();
+            var images = chunk.Select(f => transform.Apply(new Sample(ImageCodec.Read(f, mode)) { Source = f }, new Random(0)).Image).ToArray();
+            pixels = Tensor.Stack(images).Contiguous().ToArray<float>();
+        }
+        var input = new DenseTensor<float>(pixels, [chunk.Length, (int)Channels, ImageSize, ImageSize]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, input)]);
+        var logits = results.First(r => r.Name == "logits").AsTensor<float>().ToArray();
+        int classes = Classes.Count, k = Math.Min(topK, classes);
+        var predictions = new List<Prediction>();
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            var probabilities = Softmax(logits.AsSpan(i * classes, classes));
+            var top = Enumerable.Range(0, classes).OrderByDescending(c => probabilities[c]).ThenBy(c => c).Take(k)
+                .Select(c => (c, Classes[c], probabilities[c])).ToArray();
+            predictions.Add(new Prediction(chunk[i], top));
+        }
+        return predictions;
+    }
+
+    static double[] Softmax(ReadOnlySpan<float> logits)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var v in logits) max = Math.Max(max, v);
+        var e = new double[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < e.Length; i++) sum += e[i] = Math.Exp(logits[i] - max);
+        for (int i = 0; i < e.Length; i++) e[i] /= sum;
+        return e;
+    }
+
+    public void Dispose() => session.Dispose();
+}
