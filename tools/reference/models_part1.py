@@ -148,15 +148,20 @@ def psp_head(cin, hidden, classes, dropout):
 
 
 class PSPNet(nn.Module):
-    def __init__(self, classes=150, dropout=0.1, depth=50):
+    def __init__(self, classes=150, dropout=0.1, depth=50, head=512, aux=256):
         super().__init__()
-        resnet = {50: torchvision.models.resnet50, 101: torchvision.models.resnet101}[depth]
-        self.backbone = resnet(replace_stride_with_dilation=[False, True, True])
+        if depth == 18:
+            # torchvision's BasicBlock refuses dilation; dilation adds no parameter, so this counts the dilated ResNet-18.
+            self.backbone = torchvision.models.resnet18()
+        else:
+            resnet = {50: torchvision.models.resnet50, 101: torchvision.models.resnet101}[depth]
+            self.backbone = resnet(replace_stride_with_dilation=[False, True, True])
         del self.backbone.fc
         del self.backbone.avgpool
-        self.ppm = PPM(2048)
-        self.cls = psp_head(4096, 512, classes, dropout)
-        self.aux = psp_head(1024, 256, classes, dropout)
+        features = 512 if depth == 18 else 2048
+        self.ppm = PPM(features)
+        self.cls = psp_head(2 * features, head, classes, dropout)
+        self.aux = psp_head(features // 2, aux, classes, dropout)
 
     def forward(self, x):
         size = x.shape[2:]
@@ -209,6 +214,7 @@ def parameter_counts():
     models["unet-valid"] = lambda: UNet(1, 2, valid=True, bn=False)
     models["pspnet-r50"] = lambda: PSPNet(150, depth=50)
     models["pspnet-r101"] = lambda: PSPNet(150, depth=101)
+    models["pspnet-r18"] = lambda: PSPNet(150, depth=18, head=128, aux=64)
     return {name: sum(p.numel() for p in build().parameters()) for name, build in models.items()}
 
 
