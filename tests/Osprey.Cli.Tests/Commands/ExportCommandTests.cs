@@ -34,7 +34,7 @@ public class ExportCommandTests
         Assert.True(OnnxRun.MaxAbsDifference(expected.Values, actual.Values) <= 1e-4);
 
         // The ONNX classifier: same preprocessing, same typed predictions as the native one.
-        var files = Classifier.ImageFiles(data.Root);
+        var files = Osprey.Data.Images.ImageFiles.Find(data.Root);
         var native = new Classifier(trained).Predict(files, topK: 3).ToList();
         using var onnxClassifier = new OnnxClassifier(onnx);
         Assert.Equal(trained.Classes, onnxClassifier.Classes);

@@ -43,17 +43,6 @@ public sealed class Classifier(TrainedModel trained)
     readonly ITransform transform = ClassificationSource.EvalTransform(trained.Info.ImageSize, trained.Info.Mean, trained.Info.Std);
     readonly IImageModel<ClassificationOutput> model = ClassificationTask.Typed(trained.Model, "classify");
 
-    /// <summary>The image files of <paramref name="source"/>: the file itself, or a folder's .png/.jpg/.jpeg files (recursive, sorted).</summary>
-    public static string[] ImageFiles(string source)
-    {
-        if (File.Exists(source)) return [source];
-        if (!Directory.Exists(source)) throw new FileNotFoundException($"source {source} does not exist", source);
-        var files = Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
-            .Where(f => System.IO.Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg")
-            .Order(StringComparer.Ordinal).ToArray();
-        return files.Length > 0 ? files : throw new InvalidDataException($"source folder {source} holds no .png, .jpg or .jpeg images");
-    }
-
     public IEnumerable<Prediction> Predict(IEnumerable<string> files, int topK = 5, int batchSize = 32)
     {
         var mode = trained.Info.InChannels == 1 ? ImageReadMode.Gray : ImageReadMode.Rgb;
