@@ -23,7 +23,8 @@ public class FaultTests
 
         Assert.Equal(3, survivor.WaitForExit(Bound));
         Assert.Contains($"all_reduce (Sum, Tensor[3] float32) failed on rank {survivorRank} of 2", survivor.Errors);
-        Assert.Contains("Connection closed by peer", survivor.Errors);
+        // Gloo names the lost peer by how the socket saw it go: EOF on read, ECONNRESET, or EPIPE on write.
+        Assert.Matches("Connection closed by peer|Connection reset by peer|Broken pipe", survivor.Errors);
     }
 
     [Fact]
