@@ -18,7 +18,7 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "training epochs" + TrainingKeys.Default("epochs") };
         var batch = new Option<int?>("--batch") { Description = "batch size" + TrainingKeys.Default("batch") };
         var imgsz = new Option<int?>("--imgsz") { Description = "input side in pixels [default: the dataset's, 28 for Fashion-MNIST; else the model's]" };
-        var lr = new Option<double?>("--lr") { Description = "initial learning rate (lr0) [default: 0.05 for sgd, 0.001 for adamw]" };
+        var lr = new Option<double?>("--lr") { Description = "initial learning rate (lr0) [default: the task's: classify 0.05 with sgd, 0.001 with adamw; segment 0.01; detect 0.01 (YOLO), 1e-4 (DETR)]" };
         var optimizer = new Option<string?>("--optimizer") { Description = "sgd or adamw" + TrainingKeys.Default("optimizer") };
         var workers = new Option<int?>("--workers") { Description = "data-loading threads" + TrainingKeys.Default("workers") };
         var seed = new Option<int?>("--seed") { Description = "random seed (shuffle, augmentation, initialization)" + TrainingKeys.Default("seed") };
@@ -34,7 +34,7 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "a run's last.ckpt (or its folder): continue it exactly" };
         var device = DeviceOption.Create();
         var command = new Command("train",
-            "Train a model; writes runs/<task>/<name>/ (args.yaml, results.csv, last.ckpt, best.ckpt). Options come from the defaults, " +
+            "Train a model; writes runs/<task>/<name>/ (args.yaml, results.csv, last.ckpt, best.ckpt). Options come from the task's defaults, " +
             "then --cfg, then the flags, then --set key=value (or bare key=value). Every option: osprey cfg. Ctrl-C once stops after the " +
             "current epoch (its checkpoint written), twice stops at once (the last checkpoint intact); both exit 130.")
         {

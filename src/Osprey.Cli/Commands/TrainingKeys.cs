@@ -63,11 +63,14 @@ public static class TrainingKeys
         return OptionsReader.Keys.Select(k => new Key(k, TypeOf(k), defaults.GetValueOrDefault(k), Meanings.GetValueOrDefault(k, Undescribed))).ToList();
     }
 
-    /// <summary>" [default: X]" for a flag's help text (the text form of the key's default; null reads "chosen from the data").</summary>
+    /// <summary>" [default: X]" for a flag's help text (the text form of the key's default; null reads "chosen from the data"),
+    /// or " [default: classify X, segment Y, ...]" when the tasks' recipes differ.</summary>
     public static string Default(string key)
     {
-        var value = OptionsReader.ToPairs(new TrainOptions()).FirstOrDefault(p => p.Key == key).Value;
-        return value is null ? "" : $" [default: {value}]";
+        var values = TaskRegistry.Names.Select(t => (Task: t, Value: OptionsReader.ToPairs(TrainOptions.For(t)).FirstOrDefault(p => p.Key == key).Value)).ToList();
+        if (key == "task" || values.All(v => v.Value == values[0].Value))
+            return values[0].Value is { } common ? $" [default: {common}]" : "";
+        return $" [default: {string.Join(", ", values.Select(v => $"{v.Task} {v.Value ?? "from the data"}"))}]";
     }
 
     static string TypeOf(string key)
