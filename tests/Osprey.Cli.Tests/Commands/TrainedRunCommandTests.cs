@@ -5,7 +5,7 @@ using Osprey.Training;
 
 namespace Osprey.Cli.Tests.Commands;
 
-/// <summary>predict (several sources, globs, a bad file skipped), val (--json, --split) and info (a checkpoint, --set) on one trained run.</summary>
+/// <summary>predict (several sources, globs, a bad file skipped, every decodable format), val (--json, --split) and info (a checkpoint, --set) on one trained run.</summary>
 public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedTinyRun>
 {
     [Fact]
@@ -30,6 +30,19 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     }
 
     [Fact]
+    public void PredictReadsTiffWebPBmpAndCmykJpegInAFolder()
+    {
+        using var folder = new Osprey.Tests.Data.TempFolder();
+        string[] files = ["cmyk.jpg", "ycck.jpg", "rgb_lzw.tif", "lossy_alpha.webp", "palette8.bmp"];
+        foreach (var file in files)
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "images", "formats", file), folder.PathOf(file));
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", folder.Root, "--json", "--device", "cpu");
+        Assert.True(code == 0, err);
+        var sources = JsonNode.Parse(output)!.AsArray().Select(p => Path.GetFileName((string)p!["source"]!)).ToList();
+        Assert.Equal(files.Order(StringComparer.Ordinal), sources);
+    }
+
+    [Fact]
     public void PredictOfAGlobMatchingNothingNamesIt()
     {
         var (code, _, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", Path.Combine(run.Data.Root, "*.jpg"));
@@ -49,7 +62,7 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     [Fact]
     public void ValJsonAndSplit()
     {
-        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--workers", "0");
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--workers", "0", "device=cpu");
         Assert.True(code == 0, err);
         var report = JsonNode.Parse(output)!.AsObject();
         Assert.Equal("val", (string?)report["split"]);
