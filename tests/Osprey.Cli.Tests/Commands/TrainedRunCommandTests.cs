@@ -99,6 +99,51 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     }
 
     [Fact]
+    public async Task CheckpointFormatDocumentsWhatAPythonReaderFinds()
+    {
+        // The package-free Python reader of docs/checkpoint-format.md, run as printed on this run's checkpoint.
+        var doc = File.ReadAllText(Path.Combine(OspreyProcess.RepositoryRoot, "docs", "checkpoint-format.md"));
+        var blocks = doc.Split("```python\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
+        var reader = Assert.Single(blocks, b => b.Contains("sys.argv[1]", StringComparison.Ordinal));
+        using var folder = new Osprey.Tests.Data.TempFolder();
+        File.WriteAllText(folder.PathOf("read_ckpt.py"), reader);
+        var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", [folder.PathOf("read_ckpt.py"), run.Best])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = python.StandardOutput.ReadToEndAsync();
+        var err = await python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync();
+        Assert.True(python.ExitCode == 0, err);
+        using var trained = TrainedModel.Load(run.Best);
+        var state = trained.Model.StateDict();
+        Assert.Equal(FormattableString.Invariant(
+            $"osprey.training-checkpoint {trained.Epoch} classify resnet18 3 {state.Count} {state.Values.Sum(t => t.NumEl)}"), (await output).Trim());
+    }
+
+    [Fact]
+    public void InfoListsAPlainSafetensorsStateDict()
+    {
+        using var folder = new Osprey.Tests.Data.TempFolder();
+        var path = folder.PathOf("weights.safetensors");
+        long values;
+        int count;
+        using (var trained = TrainedModel.Load(run.Best))
+        {
+            var state = trained.Model.StateDict();
+            Osprey.Torch.Serialization.SafeTensors.Save(path, state);
+            (values, count) = (state.Values.Sum(t => t.NumEl), state.Count);
+        }
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", path);
+        Assert.True(code == 0, err);
+        Assert.Contains(FormattableString.Invariant($"{path}: a state dict of {count} tensors, {values:N0} values"), output);
+        Assert.Matches(@"\n  fc\.weight +float32 +\[3, 32\]\n", output);
+
+        (code, _, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", path);
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}: not an Osprey training checkpoint", err);
+        Assert.Contains("osprey info lists its tensors", err);
+    }
+
+    [Fact]
     public void InfoTakesModelOptions()
     {
         var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", "resnet18", "--set", "width=8", "--classes", "3", "--imgsz", "32");
