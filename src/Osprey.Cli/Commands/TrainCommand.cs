@@ -7,9 +7,23 @@ namespace Osprey.Cli.Commands;
 /// <summary>
 /// <c>osprey train</c>: options come from the defaults, then <c>--cfg</c> (a YAML file), then the named flags, then
 /// <c>--set key=value</c> (any option, e.g. <c>--set ema=true</c>). <c>--resume</c> continues a run with its saved options.
+/// Without any argument it runs <see cref="Quickstart"/>, a demonstration of a few minutes, and says so.
 /// </summary>
 public static class TrainCommand
 {
+    /// <summary>What a bare <c>osprey train</c> runs (as ./run.sh): SE-ResNet-18 at width 16 for one epoch on a fixed 10% of
+    /// Fashion-MNIST, about a minute on 2 cores, instead of the defaults' 10 epochs of all 60,000 images at width 64.</summary>
+    public static IReadOnlyList<string> Quickstart { get; } =
+    [
+        "task=classify", "model=seresnet18", "width=16", "data=fashion-mnist", "epochs=1", "batch=64", "lr0=0.05", "workers=1",
+        "seed=0", "fraction=0.1", "label_smoothing=0.1", "warmup_epochs=0.2",
+    ];
+
+    const string QuickstartNotice =
+        "osprey train: no options given, so a short demonstration run (a few minutes on a small CPU): seresnet18 at width 16, " +
+        "1 epoch on 10% of Fashion-MNIST.\n  The full recipe (10 epochs on all 60,000 images at width 64; hours on a CPU): " +
+        "osprey train --data fashion-mnist. Every option: osprey cfg.";
+
     public static Command Create()
     {
         var task = new Option<string?>("--task") { Description = "classify, segment or detect" + TrainingKeys.Default("task") };
@@ -54,6 +68,12 @@ public static class TrainCommand
                 return Cli.Run(() => Run(() => Trainer.Resume(resumePath, [new ConsoleProgress(), new RunPictures(message => Console.Error.WriteLine($"osprey train: warning: {message}"))], workers: result.GetValue(workers))));
             }
             var overrides = new List<string>();
+            var given = new Option[] { task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, width, cfg, set, device };
+            if (given.All(o => result.GetResult(o) is null or { Implicit: true }))
+            {
+                Console.WriteLine(QuickstartNotice);
+                overrides.AddRange(Quickstart);
+            }
             void Add(string key, object? value)
             {
                 if (value != null) overrides.Add($"{key}={Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}");
