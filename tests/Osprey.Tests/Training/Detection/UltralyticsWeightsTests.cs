@@ -52,6 +52,29 @@ public class UltralyticsWeightsTests
     }
 
     [Fact]
+    public void FineTunesFromThePtWithAnotherClassCountReportingTheClassConvolutions()
+    {
+        using var cache = new TempFolder();
+        using var runs = new TempFolder();
+        var yaml = Path.Combine(Osprey.Data.Datasets.Scenes.FashionScenes.Ensure(new Osprey.Data.Datasets.Scenes.FashionScenesOptions
+        {
+            Seed = 5, TrainImages = 4, ValImages = 2, MinSize = 64, MaxSize = 96, CacheRoot = cache.Root, ImageFormat = "png",
+        }), "data.yaml");
+        var options = OptionsReader.Read(null, ["task=detect", "model=yolo11n", $"data={yaml}", $"project={runs.Root}", "imgsz=64", "workers=0",
+                                                $"weights={Reference("yolo11n")}"]);
+        using var trainer = Trainer.Create(options);
+        var transfer = trainer.Transfer!;
+        // 80 classes in the file, 10 here: the class branch (cv3) keeps its initialization, as in ultralytics (its width is
+        // max(64, min(classes, 100)) for yolo11n: 80 in the file, 64 here); every other tensor is the file's.
+        var mismatched = transfer.Report.ShapeMismatches.Select(m => m.Key).ToList();
+        Assert.All(mismatched, k => Assert.StartsWith("model.23.cv3.", k));
+        Assert.Contains("model.23.cv3.2.2.weight", mismatched);
+        Assert.Contains("model.23.cv3.0.0.1.conv.weight", mismatched);   // 64 -> 80 channels in the file
+        Assert.Equal(transfer.Total - mismatched.Count, transfer.Loaded);
+        Assert.Empty(transfer.Report.MissingKeys);
+    }
+
+    [Fact]
     public void NamedErrors()
     {
         var path = Reference("yolo11n");

@@ -15,12 +15,7 @@ namespace Osprey.Tests.Training.Detection;
 /// </summary>
 public class YoloOptionsTests
 {
-    static readonly TrainOptions DetectStart = new()
-    {
-        Task = "detect", Model = "yolo11n", Scale = 0.5, Optimizer = OptimizerKind.Auto, Momentum = 0.937, WarmupEpochs = 3, Schedule = ScheduleKind.Linear,
-    };
-
-    static TrainOptions Detect(params string[] overrides) => OptionsReader.Read(null, ["task=detect", "model=yolo11n", .. overrides], DetectStart);
+    static TrainOptions Detect(params string[] overrides) => OptionsReader.Read(null, ["task=detect", "model=yolo11n", .. overrides]);
 
     [Fact]
     public void DetectDefaultsAreUltralytics()

@@ -17,9 +17,9 @@ public class YoloTaskTests
         MinScale = 0.25, MaxScale = 0.6, CacheRoot = cache, ImageFormat = "png",
     }), "data.yaml");
 
-    static TrainOptions Tiny(string yaml, string project) => new()
+    static TrainOptions Tiny(string yaml, string project) => TrainOptions.For("detect", "yolo11n") with
     {
-        Task = "detect", Model = "yolo11n", Data = yaml, Project = project, Epochs = 2, Batch = 4, Imgsz = 64, Workers = 0, Seed = 1,
+        Data = yaml, Project = project, Epochs = 2, Batch = 4, Imgsz = 64, Workers = 0, Seed = 1,
     };
 
     /// <summary>Each iteration's lr per parameter group, read after the step policy set it.</summary>
