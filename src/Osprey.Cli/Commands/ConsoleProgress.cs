@@ -26,7 +26,12 @@ public sealed class ConsoleProgress : ITrainerCallback
                           $"{d.Val?.Count ?? 0} validation images, {d.Classes.Count} classes, {d.InChannels}x{d.ImageSize}x{d.ImageSize} inputs");
         Console.WriteLine($"  run folder {t.RunDirectory}; {t.BatchesPerEpoch} batches of {t.Options.Batch} per epoch; " +
                           $"{t.Model.Parameters().Sum(p => p.NumEl):N0} parameters");
-        if (t.Transfer is { } transfer) Console.WriteLine("  weights: " + transfer.ToString().Replace("\n", "\n  "));
+        if (t.Transfer is { } transfer)
+        {
+            if (t.Task is Osprey.Training.Detection.YoloTask && Osprey.Torch.Serialization.TorchLoad.IsTorchFile(transfer.Source))
+                Osprey.Training.Detection.UltralyticsWeights.WarnOnce(Console.Error.WriteLine);
+            Console.WriteLine("  weights: " + transfer.ToString().Replace("\n", "\n  "));
+        }
         if (t.Frozen.Count > 0) Console.WriteLine($"  frozen: {string.Join(", ", t.Frozen)}");
         eta = new RunEta(t.Options.Val ? d.Val?.Count ?? 0 : 0);
     }

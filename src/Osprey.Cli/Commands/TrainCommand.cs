@@ -33,7 +33,7 @@ public static class TrainCommand
         var batch = new Option<int?>("--batch") { Description = "batch size" + TrainingKeys.Default("batch") };
         var imgsz = new Option<int?>("--imgsz") { Description = "input side in pixels [default: the dataset's, 28 for Fashion-MNIST; else the model's]" };
         var lr = new Option<double?>("--lr") { Description = "initial learning rate (lr0) [default: the task's: classify 0.05 with sgd, 0.001 with adamw; segment 0.01; detect 0.01 (YOLO), 1e-4 (DETR)]" };
-        var optimizer = new Option<string?>("--optimizer") { Description = "sgd or adamw" + TrainingKeys.Default("optimizer") };
+        var optimizer = new Option<string?>("--optimizer") { Description = "sgd, adamw, or auto (detect/YOLO: ultralytics' rule)" + TrainingKeys.Default("optimizer") };
         var workers = new Option<int?>("--workers") { Description = "data-loading threads" + TrainingKeys.Default("workers") };
         var seed = new Option<int?>("--seed") { Description = "random seed (shuffle, augmentation, initialization)" + TrainingKeys.Default("seed") };
         var name = new Option<string?>("--name") { Description = "run folder name under runs/<task>/ [default: train, train2, ... the first free one]" };

@@ -23,6 +23,17 @@ public static class TorchLoad
         return root;
     }
 
+    /// <summary>Whether the file starts as torch.save writes it (a zip archive or the legacy pickle), and not as a
+    /// safetensors file (whose JSON header starts at byte 8); only the first bytes are read.</summary>
+    public static bool IsTorchFile(string path)
+    {
+        using var file = UntrustedFile.OpenRead(path, PickleLimits.Default.MaxFileBytes);
+        Span<byte> head = stackalloc byte[9];
+        int n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n == 9 && head[8] == (byte)'{') return false;
+        return TorchZipReader.IsZip(head[..n]) || TorchLegacyReader.IsLegacy(head[..n]);
+    }
+
     /// <summary>
     /// The tensors of a model's state dict, named as <c>module.state_dict()</c> names them, found in: a plain
     /// state dict; a dict holding one under <paramref name="key"/> or, when no key is given, under "ema",

@@ -99,7 +99,7 @@ public class UsageTests
         var epochs = lines.Single(l => l.StartsWith("  epochs ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["epochs", "integer", "10"], epochs[..3]);
         var optimizer = lines.Single(l => l.StartsWith("  optimizer ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["optimizer", "sgd|adamw", "sgd"], optimizer[..3]);
+        Assert.Equal(["optimizer", "sgd|adamw|auto", "sgd"], optimizer[..3]);
         Assert.Contains(lines, l => l.StartsWith("  width ", StringComparison.Ordinal));   // seresnet18's own option
     }
 
