@@ -36,7 +36,7 @@ public static class DetrImport
         var tried = new List<string>();
         foreach (var entry in ModelRegistry.All.Where(e => e.Family == "detr"))
         {
-            var options = new TrainOptions { Task = "detect", Model = entry.Name, Data = "" };
+            var options = TrainOptions.For("detect", entry.Name) with { Data = "" };
             var args = new ModelArgs(classes, 3, entry.DefaultImageSize, options.ModelOptions);
             var model = entry.Build(args);
             var mismatch = Mismatch(model.StateDict(), state);

@@ -14,7 +14,7 @@ public class DetrAttentionPicturesTests
     /// <summary>A detr-r18-light checkpoint (random weights, 3 classes, 64 px) as osprey train writes one.</summary>
     internal static string WriteCheckpoint(TempFolder work, ulong seed = 0)
     {
-        var options = new TrainOptions { Task = "detect", Model = "detr-r18-light", Imgsz = 64 };
+        var options = TrainOptions.For("detect", "detr-r18-light") with { Imgsz = 64 };
         var args = new ModelArgs(3, 3, 64, options.ModelOptions);
         var info = new RunInfo("detect", options.Model, ["a", "b", "c"], 3, 64, ModelRegistry.Get(options.Model).Resolve(args),
                                Normalize.ImageNetMean, Normalize.ImageNetStd, options);
