@@ -16,7 +16,7 @@ public static class PredictCommand
 
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train", Required = true };
+        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train, or an official DETR release .pth", Required = true };
         var source = new Option<string[]>("--source")
         {
             Description = "image files, folders (searched recursively) or globs (shots/*.jpg, data/**/*.png; quote them from the shell); repeatable",

@@ -12,7 +12,7 @@ public static class ValCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train (best.ckpt or last.ckpt)", Required = true };
+        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train (best.ckpt or last.ckpt), or an official DETR release .pth", Required = true };
         var data = new Option<string?>("--data") { Description = "the dataset [default: the one the model was trained on]" };
         var split = new Option<string>("--split")
         {
