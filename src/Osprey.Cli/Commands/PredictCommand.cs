@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Osprey.Data.Images;
+using Osprey.Models;
 using Osprey.Training;
 
 namespace Osprey.Cli.Commands;
@@ -15,7 +16,7 @@ public static class PredictCommand
 
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train, or with --model an ultralytics .pt", Required = true };
+        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train, an official DETR release .pth, or with --model an ultralytics .pt", Required = true };
         var model = new Option<string?>("--model") { Description = "load --weights, a file of another program (an ultralytics yolo11n.pt), as this model" };
         var source = new Option<string[]>("--source")
         {
@@ -34,11 +35,15 @@ public static class PredictCommand
         var lineWidth = new Option<int>("--line-width") { Description = "box line width in pixels", DefaultValueFactory = _ => 2 };
         var hideLabels = new Option<bool>("--hide-labels") { Description = "draw boxes without names" };
         var hideConf = new Option<bool>("--hide-conf") { Description = "draw names without confidences" };
+        var attention = new Option<bool>("--attention")
+        {
+            Description = "DETR: also save each kept object's cross-attention map (the last decoder layer's, averaged over heads) beside its box, under <save-dir>/attention",
+        };
         var device = DeviceOption.Create();
         var command = new Command("predict",
             "Run a trained model on images (classification: the top-5 classes per image; detection: boxes; segmentation: " +
             "class areas). Unreadable files are reported and skipped; the run then exits 1 with their count.")
-        { weights, model, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, device };
+        { weights, model, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, attention, device };
         command.SetAction(result =>
         {
             if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
@@ -46,9 +51,9 @@ public static class PredictCommand
             {
                 Confidence = result.GetValue(conf), Iou = result.GetValue(iou), MaxDetections = result.GetValue(maxDet),
                 ImageSize = result.GetValue(imgsz), LineWidth = result.GetValue(lineWidth), HideLabels = result.GetValue(hideLabels),
-                HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt),
+                HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt), Attention = result.GetValue(attention),
             };
-            bool saving = result.GetValue(save) || result.GetValue(saveDir) != null || request.SaveTxt;
+            bool saving = result.GetValue(save) || result.GetValue(saveDir) != null || request.SaveTxt || request.Attention;
             return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json)));
         });
         return command;
@@ -63,6 +68,8 @@ public static class PredictCommand
         var files = ImageFiles.Find(sources);
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
+        if (request.Attention && ModelRegistry.Get(trained.Info.Model).Family != "detr")
+            return Cli.Usage($"--attention: {weights} holds {trained.Info.Model}; only DETR models have cross-attention maps");
         if (save) request = request with { SaveDirectory = saveDir ?? RunFolder.Create("runs", trained.Info.Task, "predict") };
         var array = new JsonArray();
         int failed = 0;

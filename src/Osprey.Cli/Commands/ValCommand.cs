@@ -12,7 +12,7 @@ public static class ValCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train (best.ckpt or last.ckpt), or with --model an ultralytics .pt", Required = true };
+        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train (best.ckpt or last.ckpt), an official DETR release .pth, or with --model an ultralytics .pt", Required = true };
         var model = new Option<string?>("--model") { Description = "load --weights, a file of another program (an ultralytics yolo11n.pt), as this model (then --data is needed)" };
         var data = new Option<string?>("--data") { Description = "the dataset [default: the one the model was trained on]" };
         var split = new Option<string>("--split")

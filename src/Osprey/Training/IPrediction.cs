@@ -23,6 +23,9 @@ public sealed record PredictRequest(int Top = 5, int BatchSize = 32, string? Sav
     public bool SaveTxt { get; init; }
     /// <summary>Detection: keep only these class indices (null: all).</summary>
     public IReadOnlyList<int>? Classes { get; init; }
+    /// <summary>DETR: also save, for each kept object, its query's last-decoder-layer cross-attention map beside its box
+    /// (under SaveDirectory/attention).</summary>
+    public bool Attention { get; init; }
     /// <summary>Detection: class-agnostic NMS.</summary>
     public bool Agnostic { get; init; }
 }

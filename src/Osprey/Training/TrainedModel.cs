@@ -1,3 +1,4 @@
+using Osprey.Models;
 using Osprey.Torch;
 using Osprey.Torch.NN;
 using Osprey.Torch.Serialization;
@@ -24,18 +25,16 @@ public sealed class TrainedModel : IDisposable
     public bool Foreign { get; private init; }
 
     /// <summary>
-    /// An Osprey checkpoint (<paramref name="model"/> null, or the checkpoint's own model) or, with
-    /// <paramref name="model"/>, another program's weights file (torch.save: an ultralytics <c>yolo11n.pt</c>) loaded as
-    /// that model (<see cref="Detection.UltralyticsWeights"/>). A torch file without a model is an error saying so.
+    /// An Osprey checkpoint or an official DETR release file (<paramref name="model"/> null, or the file's own model) or,
+    /// with <paramref name="model"/>, another program's weights file (torch.save: an ultralytics <c>yolo11n.pt</c>)
+    /// loaded as that model (<see cref="Detection.UltralyticsWeights"/>). Any other torch file without a model is an
+    /// error saying so.
     /// </summary>
     public static TrainedModel Open(string path, string? model = null, Action<string>? log = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"weights file {path} does not exist", path);
-        if (TorchLoad.IsTorchFile(path))
-            return model != null
-                ? Detection.UltralyticsWeights.Load(path, model, log)
-                : throw new ArgumentException($"{path} is a PyTorch file (torch.save), not an Osprey checkpoint: pass --model NAME " +
-                                              "(e.g. --model yolo11n for an ultralytics yolo11n.pt) to load it as that model's weights");
+        bool detr = model != null && ModelRegistry.Contains(model) && ModelRegistry.Get(model).Family == "detr";
+        if (model != null && !detr && TorchLoad.IsTorchFile(path)) return Detection.UltralyticsWeights.Load(path, model, log);
         var trained = Load(path);
         if (model != null && model != trained.Info.Model)
         {
@@ -49,9 +48,12 @@ public sealed class TrainedModel : IDisposable
     /// <summary>A model whose weights came from elsewhere, described by <paramref name="info"/>; takes ownership of it.</summary>
     public static TrainedModel FromWeights(Module model, RunInfo info, string path) => new(model, info, path, 0, false) { Foreign = true };
 
+    /// <summary>An Osprey checkpoint, or a torch.save file (.pth, .pt) in a release layout Osprey knows (the official DETR
+    /// checkpoints: <see cref="Detection.DetrImport"/>).</summary>
     public static TrainedModel Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"weights file {path} does not exist", path);
+        if (TorchLoad.IsTorchFile(path)) return Import(path);
         using var checkpoint = TrainingCheckpoint.Load(path);
         var info = RunInfo.FromJson(checkpoint.Options, path);
         bool useEma = info.HasEma;
@@ -70,6 +72,19 @@ public sealed class TrainedModel : IDisposable
         }
         model.Eval();
         return new TrainedModel(model, info, path, checkpoint.Epoch, useEma);
+    }
+
+    static TrainedModel Import(string path)
+    {
+        using var scope = TensorScope.Begin();
+        var state = TorchLoad.LoadStateDict(path);
+        if (!Detection.DetrImport.IsDetrLayout(state))
+            throw new ArgumentException($"{path} is a PyTorch file (torch.save), not an Osprey checkpoint: pass --model NAME " +
+                                        "(e.g. --model yolo11n for an ultralytics yolo11n.pt) to load it as that model's weights; only the " +
+                                        "official DETR release layout ({\"model\": state_dict}) is recognised alone. A run can also start from it (--weights)");
+        var (model, info) = Detection.DetrImport.Build(state, path);
+        model.Eval();
+        return FromWeights(model, info, path);
     }
 
     public void Dispose() => Model.Dispose();

@@ -5,7 +5,7 @@ using Osprey.Training;
 
 namespace Osprey.Cli.Tests.Commands;
 
-/// <summary>predict (several sources, globs, a bad file skipped, every decodable format), val (--json, --split) and info (a checkpoint, --set) on one trained run.</summary>
+/// <summary>predict (several sources, globs, a bad file skipped, every decodable format, --attention refused for a classifier), val (--json, --split) and info (a checkpoint, --set) on one trained run.</summary>
 public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedTinyRun>
 {
     [Fact]
@@ -48,6 +48,15 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
         var (code, _, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", Path.Combine(run.Data.Root, "*.jpg"));
         Assert.Equal(1, code);
         Assert.Contains($"source pattern {Path.Combine(run.Data.Root, "*.jpg")} matches no files", err);
+    }
+
+    [Fact]
+    public void AttentionPicturesAreRefusedForAModelWithoutCrossAttention()
+    {
+        var (code, _, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", run.Data.PathOf("val/bottom/03.png"), "--attention");
+        Assert.Equal(2, code);
+        Assert.Contains("--attention", err);
+        Assert.Contains("only DETR models have cross-attention maps", err);
     }
 
     [Fact]

@@ -6,11 +6,13 @@ namespace Osprey.Training.Detection;
 /// <summary>
 /// Where detection data comes from, as COCO files: <c>fashion-scenes</c> (the built-in scenes, generated once into the
 /// cache) or a COCO instances file for training (<c>.../instances_train2017.json</c>) whose validation file is the
-/// same name with "train" replaced by "val". Categories are remapped to contiguous classes, names kept.
+/// same name with "train" replaced by "val". Categories are remapped to contiguous classes, names kept (or, with
+/// <see cref="CocoCategoryIds.Original"/>, kept as their ids).
 /// </summary>
 public static class DetectionSource
 {
-    public static (DetectionDataset Train, DetectionDataset Val, string Description) OpenCoco(string spec, Action<string>? log = null)
+    public static (DetectionDataset Train, DetectionDataset Val, string Description) OpenCoco(string spec, Action<string>? log = null,
+                                                                                              CocoCategoryIds ids = CocoCategoryIds.Contiguous)
     {
         string train, val;
         if (spec == FashionScenes.Name)
@@ -29,8 +31,8 @@ public static class DetectionSource
             if (!File.Exists(val)) throw new FileNotFoundException($"data '{spec}': no validation file {val} beside it", val);
         }
         else throw new ArgumentException($"data '{spec}': expected fashion-scenes or a COCO instances_train*.json file");
-        var trainSet = CocoDataset.Open(train, log: log);
-        var valSet = CocoDataset.Open(val, log: log);
+        var trainSet = CocoDataset.Open(train, categories: ids, log: log);
+        var valSet = CocoDataset.Open(val, categories: ids, log: log);
         if (!trainSet.Classes.SequenceEqual(valSet.Classes))
             throw new InvalidDataException($"{val} has categories [{string.Join(", ", valSet.Classes)}], {train} has [{string.Join(", ", trainSet.Classes)}]");
         return (trainSet, valSet, $"COCO {train}");

@@ -11,9 +11,18 @@ public static class DetrValidation
 {
     public static ValidationReport Run(DetrTask task, TrainedModel trained, ValidationRequest request)
     {
-        var (_, val, description) = DetectionSource.OpenCoco(request.Data ?? trained.Info.Options.Data);
+        var data = request.Data ?? trained.Info.Options.Data;
+        if (string.IsNullOrEmpty(data))
+            throw new ArgumentException($"{trained.Path} was imported and names no dataset: pass the data to evaluate on (--data)");
+        // Categories remapped to 0..n-1 (how Osprey trains), or kept as their ids (an official checkpoint's 91 COCO logits).
+        var (_, val, description) = DetectionSource.OpenCoco(data);
         if (!val.Classes.SequenceEqual(trained.Classes))
-            throw new InvalidDataException($"the model {trained.Path} knows classes [{string.Join(", ", trained.Classes)}]; {description} has [{string.Join(", ", val.Classes)}]");
+        {
+            var (_, byId, _) = DetectionSource.OpenCoco(data, ids: Data.Datasets.Detection.CocoCategoryIds.Original);
+            if (!byId.Classes.SequenceEqual(trained.Classes))
+                throw new InvalidDataException($"the model {trained.Path} knows classes [{string.Join(", ", trained.Classes)}]; {description} has [{string.Join(", ", val.Classes)}]");
+            val = byId;
+        }
         var model = TrainingTask<DetrOutput>.Typed(trained.Model, task.Name);
         var loader = new DataLoader(val, Data.Transforms.Detr.DetrTransforms.Val(DetrTask.Sizes(trained.Info.ImageSize)),
                                     new LoaderOptions { BatchSize = request.Batch, Shuffle = false, Workers = request.Workers }, task.Collate);

@@ -37,6 +37,9 @@ public sealed class DetrDecoderLayer : Module<DetrDecoderInput, Tensor>
         dropout3 = RegisterModule("dropout3", new Dropout(dropoutP));
     }
 
+    /// <summary>The attention of the slots to the encoder memory ("multihead_attn"), which <see cref="DetrCrossAttention"/> watches.</summary>
+    public MultiheadAttention CrossAttention => crossAttn;
+
     public override Tensor Forward(DetrDecoderInput input)
     {
         using var scope = TensorScope.Begin();
