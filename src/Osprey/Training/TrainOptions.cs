@@ -4,7 +4,7 @@ namespace Osprey.Training;
 
 public enum OptimizerKind { Sgd, AdamW }
 
-public enum ScheduleKind { Cosine, Linear, Constant }
+public enum ScheduleKind { Cosine, Linear, Constant, Poly }
 
 /// <summary>
 /// Everything a training run is configured by, one record for every task. Keys in YAML files, <c>--set key=value</c>
@@ -66,6 +66,11 @@ public sealed record TrainOptions
     /// <summary>Reuse the folder of an existing run of the same name, overwriting its files (ultralytics' exist_ok).</summary>
     public bool ExistOk { get; init; }
 
+    // --- Issue 11 (segmentation, seg2): the poly schedule ---
+    /// <summary>Exponent of <c>schedule: poly</c>, mmsegmentation's PolyLR: lr = (lr0 - eta_min) (1 - t / T)^power + eta_min
+    /// with eta_min = lr0 * lrf, per iteration after the warmup (the PSPNet paper: 0.9, eta_min 0).</summary>
+    public double Power { get; init; } = 0.9;
+
     /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
     public TrainOptions Validate()
     {
@@ -93,6 +98,7 @@ public sealed record TrainOptions
         Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
         Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
         Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
+        Require(double.IsFinite(Power) && Power > 0, "power", Power, "a finite value > 0");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
                 "name", Name, "a plain folder name");

@@ -47,7 +47,10 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
         return new TaskData(train, o.Val ? source.Val : null,
                             SegmentationPipelines.Train(size, mean, std, flip: o.Fliplr),
                             new Compose(SegmentationPipelines.Val(mean, std), new PadToMultiple(divisor)),
-                            source.Classes, 3, size, mean, std, source.Description);
+                            source.Classes, 3, size, mean, std, source.Description)
+        {
+            Palette = source.Palette, IgnoreIndex = source.Train.IgnoreIndex,
+        };
     }
 
     protected override ICriterion<SegmentationOutput> CreateCriterion(IImageModel<SegmentationOutput> model, TaskData data, TrainOptions o)
@@ -66,16 +69,21 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
 
     public override IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => SegmentationSteps.Create(model, options, plan);
 
+    /// <summary>mmsegmentation's test batch: one image, so no image is padded to another's size.</summary>
+    public override int DefaultValidationBatch => 1;
+
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
     {
-        var (scores, source, images) = SegmentationValidation.Run(trained, request.Data, request.Workers, request.Progress);
+        var (scores, source, images) = SegmentationValidation.Run(trained, request);
+        var test = request.Segmentation ?? SegmentationTestOptions.Default;
         var iou = scores.Iou;
         var accuracy = scores.Accuracy;
         var rows = new List<IReadOnlyList<string>>();
         for (int c = 0; c < iou.Length; c++)
             rows.Add([trained.Classes[c], scores.AreaLabel[c].ToString(CultureInfo.InvariantCulture), Percent(iou[c]), Percent(accuracy[c])]);
         return new ValidationReport(
-            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description}: {images} images",
+            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description} " +
+            $"({request.Split ?? "val"}): {images} images, {test.Describe()}, batch {request.Batch}",
             [
                 new ReportMetric("mIoU", scores.MeanIou, Percent(scores.MeanIou)),
                 new ReportMetric("mAcc", scores.MeanAccuracy, Percent(scores.MeanAccuracy)),
@@ -86,7 +94,8 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
 
     public override IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request)
     {
-        var segmenter = new Segmenter(trained, request.ImageSize);
+        var test = request.Segmentation ?? SegmentationTestOptions.Default;
+        var segmenter = new Segmenter(trained, request.ImageSize, test: test);
         foreach (var file in files)
             yield return segmenter.Predict(file, request.SaveDirectory);
     }
