@@ -14,7 +14,8 @@ using Osprey.Training.Segmentation;
 
 namespace Osprey.Tests.Training.Segmentation;
 
-/// <summary>One tiny UNet trained on 16 scenes (32 x 32 train, 6 val at 32..48), shared by the tests below.</summary>
+/// <summary>One tiny UNet trained on 16 scenes of 32..48 pixels (6 val), shared by the tests below: the val images
+/// larger than the 32 training crop go by sliding window unless a mode is set.</summary>
 public sealed class TinySegmentationRun : IDisposable
 {
     readonly TempFolder dir = new();
@@ -76,32 +77,31 @@ public class SegmentationTestTimeTests(TinySegmentationRun run) : IClassFixture<
         return confusion.Scores().MeanIou;
     }
 
-    /// <summary>The UNet's logits at the input's size: padded at the bottom and right to a multiple of 16, then cropped.</summary>
-    static Func<Tensor, Tensor> UNetLogits(TrainedModel trained)
+    static Func<Tensor, Tensor> UNet(TrainedModel trained) => x => ((IImageModel<SegmentationOutput>)trained.Model).Run(ImageBatch.FromTensor(x)).Logits;
+
+    /// <summary><paramref name="infer"/> on the input padded at the bottom and right to a multiple of 16 (the UNet's
+    /// four poolings), the scores cropped back to the input's size.</summary>
+    static Func<Tensor, Tensor> Padded16(Func<Tensor, Tensor> infer) => x =>
     {
-        var model = (IImageModel<SegmentationOutput>)trained.Model;
-        return x =>
-        {
-            long h = x.Size(2), w = x.Size(3), ph = (h + 15) / 16 * 16, pw = (w + 15) / 16 * 16;
-            var logits = model.Run(ImageBatch.FromTensor(Functional.Pad(x, [0, pw - w, 0, ph - h]))).Logits;
-            return logits.Narrow(2, 0, h).Narrow(3, 0, w);
-        };
-    }
+        long h = x.Size(2), w = x.Size(3), ph = (h + 15) / 16 * 16, pw = (w + 15) / 16 * 16;
+        return infer(Functional.Pad(x, [0, pw - w, 0, ph - h])).Narrow(2, 0, h).Narrow(3, 0, w);
+    };
 
     [Fact]
     public void ValWithTtaEqualsTheTtaInferenceScoredDirectly()
     {
         using var trained = TrainedModel.Load(run.Best);
         var tta = new TestTimeAugmentation([0.75, 1.0, 1.5], Flip: true);
-        var report = Validate(trained, new ValidationRequest(Batch: 1, Workers: 0) { Segmentation = new SegmentationTestOptions { Tta = tta } });
-        var logits = UNetLogits(trained);
-        double expected = DirectMeanIou(trained, run.Data, x => tta.Apply(x2 => SegmentationInference.Whole(logits, x2), x));
+        var whole = new SegmentationTestOptions { Mode = SegmentationMode.Whole };
+        var report = Validate(trained, new ValidationRequest(Batch: 1, Workers: 0) { Segmentation = whole with { Tta = tta } });
+        var logits = Padded16(x => SegmentationInference.Whole(UNet(trained), x));
+        double expected = DirectMeanIou(trained, run.Data, x => tta.Apply(logits, x));
         Assert.Equal("mIoU", report.Summary[0].Name);
         Assert.Equal(expected, report.Summary[0].Value, 12);
         Assert.Contains("TTA scales [0.75, 1, 1.5] + flip", report.Headline);
 
-        double plain = Validate(trained, new ValidationRequest(Batch: 1, Workers: 0)).Summary[0].Value;
-        Assert.Equal(DirectMeanIou(trained, run.Data, x => SegmentationInference.Whole(logits, x)), plain, 12);
+        double plain = Validate(trained, new ValidationRequest(Batch: 1, Workers: 0) { Segmentation = whole }).Summary[0].Value;
+        Assert.Equal(DirectMeanIou(trained, run.Data, logits), plain, 12);
     }
 
     [Fact]
@@ -112,8 +112,7 @@ public class SegmentationTestTimeTests(TinySegmentationRun run) : IClassFixture<
         {
             Segmentation = new SegmentationTestOptions { Mode = SegmentationMode.Slide, Crop = 16, Stride = 8 },
         });
-        var logits = UNetLogits(trained);
-        double expected = DirectMeanIou(trained, run.Data, x => SegmentationInference.Slide(logits, x, (16, 16), (8, 8)));
+        double expected = DirectMeanIou(trained, run.Data, Padded16(x => SegmentationInference.Slide(UNet(trained), x, (16, 16), (8, 8))));
         Assert.Equal(expected, report.Summary[0].Value, 12);
         Assert.Contains("sliding window", report.Headline);
         Assert.Throws<ArgumentException>(() => Validate(trained, new ValidationRequest(Workers: 0)
