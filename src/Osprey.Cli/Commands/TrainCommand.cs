@@ -23,6 +23,7 @@ public static class TrainCommand
         var workers = new Option<int?>("--workers") { Description = "data-loading threads" + TrainingKeys.Default("workers") };
         var seed = new Option<int?>("--seed") { Description = "random seed (shuffle, augmentation, initialization)" + TrainingKeys.Default("seed") };
         var name = new Option<string?>("--name") { Description = "run folder name under runs/<task>/ [default: train, train2, ... the first free one]" };
+        var weights = new Option<string?>("--weights") { Description = "start from these weights (fine-tuning): .ckpt, .safetensors or a torch.save .pt/.pth" };
         var width = new Option<int?>("--width") { Description = "ResNet base channels (64 = the paper's) [default: the model's, 64]" };
         var cfg = new Option<string?>("--cfg") { Description = "a YAML file of options (keys as in args.yaml)" };
         var set = new Option<string[]>("--set")
@@ -37,7 +38,7 @@ public static class TrainCommand
             "then --cfg, then the flags, then --set key=value (or bare key=value). Every option: osprey cfg. Ctrl-C once stops after the " +
             "current epoch (its checkpoint written), twice stops at once (the last checkpoint intact); both exit 130.")
         {
-            task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, width, cfg, set, resume, device,
+            task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, weights, width, cfg, set, resume, device,
         };
         command.SetAction(result =>
         {
@@ -45,7 +46,7 @@ public static class TrainCommand
             var resumePath = result.GetValue(resume);
             if (resumePath != null)
             {
-                var changed = new Option[] { task, model, data, epochs, batch, imgsz, lr, optimizer, seed, name, width, cfg, set }
+                var changed = new Option[] { task, model, data, epochs, batch, imgsz, lr, optimizer, seed, name, weights, width, cfg, set }
                     .Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changed.Count > 0)
                     return Cli.Usage($"--resume continues a run with its saved options; {string.Join(", ", changed)} cannot be given with it (only --workers)");
@@ -68,6 +69,7 @@ public static class TrainCommand
             Add("workers", result.GetValue(workers));
             Add("seed", result.GetValue(seed));
             Add("name", result.GetValue(name));
+            Add("weights", result.GetValue(weights));
             Add("width", result.GetValue(width));
             overrides.AddRange(result.GetValue(set) ?? []);
             return Cli.Run(() => Run(() => Trainer.Create(OptionsReader.Read(result.GetValue(cfg), overrides), [new ConsoleProgress(), new RunPictures(message => Console.Error.WriteLine($"osprey train: warning: {message}"))])));
