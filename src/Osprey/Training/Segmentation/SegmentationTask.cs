@@ -28,9 +28,12 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
     public override IReadOnlyList<string> MetricNames { get; } = SegmentationEvaluator.MetricNames.Select(n => "metrics/" + n).ToArray();
 
     /// <summary>The PSPNet paper's recipe: SGD momentum 0.9 (no Nesterov), weight decay 1e-4, batch 16, poly decay.</summary>
+    /// <summary>The PSPNet paper's recipe: SGD momentum 0.9 (plain, as the paper and mmsegmentation), weight decay 1e-4,
+    /// batch 16, poly power 0.9 per iteration from the base rate 0.01 (<see cref="DefaultLr"/>) to 0 with no warmup.</summary>
     public override TrainOptions Defaults => new()
     {
         Task = Name, Model = "unet", Data = FashionScenes.Name, Batch = 16, Nesterov = false, WeightDecay = 1e-4,
+        Schedule = ScheduleKind.Poly, Power = 0.9, Lrf = 0, WarmupEpochs = 0,
     };
 
     /// <summary>Validation images differ in size: padded to the batch's largest (masks with ignore).</summary>
@@ -74,7 +77,6 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
     /// <summary>The PSPNet paper's base learning rate, 0.01, for SGD (AdamW: the options' default).</summary>
     public override double DefaultLr(TrainOptions options) => options.Optimizer == OptimizerKind.Sgd ? 0.01 : options.InitialLr;
 
-    public override IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => SegmentationSteps.Create(model, options, plan);
 
     /// <summary>mmsegmentation's test batch: one image, so no image is padded to another's size.</summary>
     public override int DefaultValidationBatch => 1;

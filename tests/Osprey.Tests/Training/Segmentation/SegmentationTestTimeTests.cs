@@ -39,9 +39,9 @@ public sealed class TinySegmentationRun : IDisposable
         Data = dir.Write("scenes.yaml", System.Text.Encoding.UTF8.GetBytes(
             $"path: scenes\ntrain: {{images: images/train, masks: masks/train}}\nval: {{images: images/val, masks: masks/val}}\n" +
             $"names: [{names}]\npalette: [{palette}]\nignore_index: 255\n"));
-        var options = new TrainOptions
+        var options = TrainOptions.For("segment") with
         {
-            Task = "segment", Model = "unet", Data = Data, Project = dir.PathOf("runs"), Epochs = 2, Batch = 4, Imgsz = 32,
+            Model = "unet", Data = Data, Project = dir.PathOf("runs"), Epochs = 2, Batch = 4, Imgsz = 32,
             ModelOptions = new ModelOptionValues([new("width", "8")]),
             Optimizer = OptimizerKind.AdamW, Lr0 = 0.01, WeightDecay = 1e-4, WarmupEpochs = 0, Workers = 0, Seed = 1,
         };
