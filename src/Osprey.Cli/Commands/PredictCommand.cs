@@ -40,18 +40,22 @@ public static class PredictCommand
             Description = "DETR: also save each kept object's cross-attention map (the last decoder layer's, averaged over heads) beside its box, under <save-dir>/attention",
         };
         var device = DeviceOption.Create();
+        var segmentation = new SegmentationTestFlags();
         var command = new Command("predict",
             "Run a trained model on images (classification: the top-5 classes per image; detection: boxes; segmentation: " +
             "class areas). Unreadable files are reported and skipped; the run then exits 1 with their count.")
         { weights, model, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, attention, device };
+        foreach (var option in segmentation.All) command.Options.Add(option);
         command.SetAction(result =>
         {
             if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
+            var (test, error) = segmentation.Read(result);
+            if (error != null) return Cli.Usage(error);
             var request = new PredictRequest(Top: result.GetValue(top))
             {
                 Confidence = result.GetValue(conf), Iou = result.GetValue(iou), MaxDetections = result.GetValue(maxDet),
                 ImageSize = result.GetValue(imgsz), LineWidth = result.GetValue(lineWidth), HideLabels = result.GetValue(hideLabels),
-                HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt), Attention = result.GetValue(attention),
+                HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt), Attention = result.GetValue(attention), Segmentation = test,
             };
             bool saving = result.GetValue(save) || result.GetValue(saveDir) != null || request.SaveTxt || request.Attention;
             return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json)));
@@ -67,6 +71,7 @@ public static class PredictCommand
         if (request.MaxDetections < 1) return Cli.Usage($"--max-det {request.MaxDetections}: expected an integer >= 1");
         var files = ImageFiles.Find(sources);
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
+        if (SegmentationTestFlags.RefuseForOtherTasks(request.Segmentation, trained.Info.Task, weights) is { } wrongTask) return Cli.Usage(wrongTask);
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         if (request.Attention && ModelRegistry.Get(trained.Info.Model).Family != "detr")
             return Cli.Usage($"--attention: {weights} holds {trained.Info.Model}; only DETR models have cross-attention maps");

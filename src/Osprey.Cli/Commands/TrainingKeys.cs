@@ -29,8 +29,8 @@ public static class TrainingKeys
         ["fraction"] = "train on this fraction of the training set (a seeded, fixed subset), for quick runs",
         ["optimizer"] = "sgd (with momentum), adamw, or auto (detect/YOLO only: ultralytics' rule, SGD lr 0.01 for runs over 10,000 iterations, else AdamW with lr 0.002*5/(4+classes))",
         ["lr0"] = "initial learning rate; null: 0.05 for SGD, 0.001 for AdamW",
-        ["lrf"] = "final learning rate as a fraction of lr0",
-        ["schedule"] = "learning-rate decay after warmup: cosine, linear or constant",
+        ["lrf"] = "final learning rate as a fraction of lr0 (cosine's eta_min; poly's eta_min, mmsegmentation's PolyLR)",
+        ["schedule"] = "learning-rate decay after warmup: cosine, linear, constant or poly (mmsegmentation's PolyLR, per iteration)",
         ["momentum"] = "SGD momentum (AdamW: beta1)",
         ["nesterov"] = "Nesterov momentum for SGD",
         ["weight_decay"] = "L2 decay of convolution and linear weights (norms and biases get none)",
@@ -66,6 +66,7 @@ public static class TrainingKeys
         ["project"] = "runs go to <project>/<task>/<name>",
         ["name"] = "run folder name; null: train, train2, ... (the first free one)",
         ["exist_ok"] = "reuse the folder of an existing run of the same name, overwriting its files",
+        ["power"] = "exponent of the poly schedule: (lr0 - eta_min) (1 - t/T)^power + eta_min (PSPNet: 0.9)",
     };
 
     static readonly Dictionary<string, PropertyInfo> Properties = typeof(TrainOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Osprey.Training;
+using Osprey.Training.Segmentation;
 using Spectre.Console;
 
 namespace Osprey.Cli.Commands;
@@ -20,27 +21,38 @@ public static class ValCommand
             Description = "which split of the data: val (a folder's val/ or test/, Fashion-MNIST's test set) or train",
             DefaultValueFactory = _ => "val",
         };
-        var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 256 };
+        var batch = new Option<int?>("--batch") { Description = "batch size [default: 256; segmentation: 1, mmsegmentation's test batch, so no image is padded to another's size]" };
         var workers = new Option<int>("--workers") { Description = "data-loading threads", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "print the report as one JSON object (headline, metrics as numbers, per-class rows)" };
         var device = DeviceOption.Create();
-        var command = new Command("val", "Evaluate a trained model with its task's metrics (classification: top-1, top-5, per-class accuracy)")
+        var segmentation = new SegmentationTestFlags();
+        var command = new Command("val", "Evaluate a trained model with its task's metrics (classification: top-1, top-5, per-class accuracy; " +
+                                         "segmentation: mIoU and per-class IoU, optionally with multi-scale + flip TTA)")
         {
             weights, model, data, split, batch, workers, json, device,
         };
-        command.SetAction(result => DeviceOption.Check(result.GetValue(device)!)
-                                    ?? Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(data), result.GetValue(split)!,
-                                                         result.GetValue(batch), result.GetValue(workers), result.GetValue(json))));
+        foreach (var option in segmentation.All) command.Options.Add(option);
+        command.SetAction(result =>
+        {
+            if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
+            var (test, error) = segmentation.Read(result);
+            if (error != null) return Cli.Usage(error);
+            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(data), result.GetValue(split)!,
+                                     result.GetValue(batch), result.GetValue(workers), result.GetValue(json), test));
+        });
         return command;
     }
 
-    static int Run(string weights, string? model, string? data, string split, int batch, int workers, bool json)
+    static int Run(string weights, string? model, string? data, string split, int? batch, int workers, bool json, SegmentationTestOptions? test)
     {
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
         if (split is not ("val" or "train")) return Cli.Usage($"--split {split}: expected val or train");
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         if (trained.Foreign && data == null) return Cli.Usage($"--data: {weights} is not an Osprey checkpoint, so it names no dataset to validate on");
-        var report = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Validate(trained, new ValidationRequest(data, batch, workers, Split: split));
+        if (SegmentationTestFlags.RefuseForOtherTasks(test, trained.Info.Task, weights) is { } wrongTask) return Cli.Usage(wrongTask);
+        var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
+        var request = new ValidationRequest(data, batch ?? task.DefaultValidationBatch, workers, Split: split) { Segmentation = test };
+        var report = task.Validate(trained, request);
         if (json)
         {
             Console.WriteLine(ToJson(report, trained, split).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

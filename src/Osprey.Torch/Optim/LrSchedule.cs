@@ -30,23 +30,34 @@ public sealed class ConstantSchedule : LrSchedule
     public override JsonObject Describe() => new() { ["kind"] = "constant" };
 }
 
-/// <summary>Polynomial decay to zero, PSPNet's "poly": base * (1 - min(t, total) / total)^power (PyTorch's PolynomialLR).</summary>
+/// <summary>
+/// Polynomial decay, PSPNet's "poly": (base - etaMin) * (1 - min(t, total) / total)^power + etaMin. With etaMin 0 it is
+/// PyTorch's PolynomialLR; with etaMin it is mmsegmentation's PolyLR (eta_min, the same for every group).
+/// </summary>
 public sealed class PolySchedule : LrSchedule
 {
-    public PolySchedule(long totalIterations, double power = 0.9)
+    public PolySchedule(long totalIterations, double power = 0.9, double etaMin = 0)
     {
         Require(totalIterations > 0, $"PolySchedule: total iterations {totalIterations}: expected > 0");
         Require(double.IsFinite(power) && power > 0, $"PolySchedule: power {power}: expected a finite value > 0");
-        (TotalIterations, Power) = (totalIterations, power);
+        Require(double.IsFinite(etaMin) && etaMin >= 0, $"PolySchedule: eta_min {etaMin}: expected a finite value >= 0");
+        (TotalIterations, Power, EtaMin) = (totalIterations, power, etaMin);
     }
 
     public long TotalIterations { get; }
     public double Power { get; }
+    public double EtaMin { get; }
 
     public override double LearningRate(double baseLr, long iteration) =>
-        baseLr * Math.Pow(1.0 - (double)Math.Min(TotalIterations, iteration) / TotalIterations, Power);
+        (baseLr - EtaMin) * Math.Pow(1.0 - (double)Math.Min(TotalIterations, iteration) / TotalIterations, Power) + EtaMin;
 
-    public override JsonObject Describe() => new() { ["kind"] = "poly", ["total_iterations"] = TotalIterations, ["power"] = Power };
+    // eta_min only when set, so the description of a schedule saved before it existed still matches on resume.
+    public override JsonObject Describe()
+    {
+        var json = new JsonObject { ["kind"] = "poly", ["total_iterations"] = TotalIterations, ["power"] = Power };
+        if (EtaMin != 0) json["eta_min"] = EtaMin;
+        return json;
+    }
 }
 
 /// <summary>Cosine annealing from base to <see cref="EtaMin"/> over <see cref="TMax"/> iterations (PyTorch's CosineAnnealingLR; past TMax the cosine continues).</summary>

@@ -28,6 +28,8 @@ public sealed record PredictRequest(int Top = 5, int BatchSize = 32, string? Sav
     public bool Attention { get; init; }
     /// <summary>Detection: class-agnostic NMS.</summary>
     public bool Agnostic { get; init; }
+    /// <summary>Segmentation: whole / sliding window and test-time augmentation (null: whole or sliding window by size, no TTA).</summary>
+    public Segmentation.SegmentationTestOptions? Segmentation { get; init; }
 }
 
 /// <summary>One image's prediction, as a line of text and as JSON.</summary>

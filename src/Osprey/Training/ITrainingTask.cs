@@ -1,4 +1,5 @@
 using Osprey.Data;
+using Osprey.Data.Images;
 using Osprey.Data.Transforms;
 using Osprey.Models;
 using Osprey.Torch.NN;
@@ -46,6 +47,9 @@ public interface ITrainingTask
     /// weights and undecayed norms/biases, warmup then the options' schedule, every batch a step).</summary>
     IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => ScheduledSteps.Create(model, options, plan);
 
+    /// <summary>The validation batch when the caller sets none (<c>osprey val</c> without --batch).</summary>
+    int DefaultValidationBatch => 256;
+
     /// <summary>Evaluates a trained model on a dataset's validation split (the data it was trained on unless given).</summary>
     ValidationReport Validate(TrainedModel trained, ValidationRequest request);
 
@@ -84,4 +88,10 @@ public interface IEvaluation
 /// input channels, input side, and the pixel normalization (so prediction prepares images as training did).
 /// </summary>
 public sealed record TaskData(IDataset<Sample> Train, IDataset<Sample>? Val, ITransform TrainTransform, ITransform ValTransform,
-                              IReadOnlyList<string> Classes, long InChannels, int ImageSize, float[] Mean, float[] Std, string Description);
+                              IReadOnlyList<string> Classes, long InChannels, int ImageSize, float[] Mean, float[] Std, string Description)
+{
+    /// <summary>Segmentation: the dataset's class colours (index = class id), kept in the checkpoint for predict's masks.</summary>
+    public IReadOnlyList<Rgb>? Palette { get; init; }
+    /// <summary>Segmentation: the mask value that marks unlabelled pixels (255 in VOC and the built-in scenes).</summary>
+    public int? IgnoreIndex { get; init; }
+}

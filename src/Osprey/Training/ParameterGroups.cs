@@ -49,6 +49,7 @@ public static class ParameterGroups
             ScheduleKind.Cosine => new CosineSchedule(after, o.InitialLr * o.Lrf),
             ScheduleKind.Linear => new PolySchedule(after, 1.0),
             ScheduleKind.Constant => new ConstantSchedule(),
+            ScheduleKind.Poly => new PolySchedule(after, o.Power, o.InitialLr * o.Lrf),
             _ => throw new ArgumentException($"schedule {o.Schedule} is not supported"),
         };
         return warmupIterations > 0 ? main.WithWarmup(warmupIterations, o.WarmupStartFactor) : main;

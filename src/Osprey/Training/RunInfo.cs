@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Osprey.Data.Images;
 using Osprey.Models;
 using Osprey.Torch.NN;
 
@@ -21,6 +22,10 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
     public bool HasEma { get; init; }
     /// <summary>Seconds spent in finished epochs (training and validation), across resumes: results.csv's time column.</summary>
     public double TrainSeconds { get; init; }
+    /// <summary>Segmentation: the dataset's class colours, so predict draws them without the data (null: none recorded).</summary>
+    public IReadOnlyList<Rgb>? Palette { get; init; }
+    /// <summary>Segmentation: the dataset's ignore value in masks (null: none recorded).</summary>
+    public int? IgnoreIndex { get; init; }
 
     /// <summary>The model arguments of a run: classes and channels from the data, the model options as the model's
     /// entry resolves them for the input size (the ResNet small stem is automatic for inputs of 64 pixels or less).</summary>
@@ -28,7 +33,10 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
     {
         var args = new ModelArgs(data.Classes.Count, data.InChannels, data.ImageSize, o.ModelOptions);
         var resolved = ModelRegistry.Get(o.Model).Resolve(args);
-        return new RunInfo(o.Task, o.Model, data.Classes, data.InChannels, data.ImageSize, resolved, data.Mean, data.Std, o);
+        return new RunInfo(o.Task, o.Model, data.Classes, data.InChannels, data.ImageSize, resolved, data.Mean, data.Std, o)
+        {
+            Palette = data.Palette, IgnoreIndex = data.IgnoreIndex,
+        };
     }
 
     public ModelArgs Args => new(Classes.Count, InChannels, ImageSize, ModelOptions);
@@ -39,7 +47,7 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
     {
         var args = new JsonObject();
         foreach (var (k, v) in OptionsReader.ToPairs(Options)) args[k] = v;
-        return new JsonObject
+        var json = new JsonObject
         {
             ["task"] = Task,
             ["model"] = Model,
@@ -56,6 +64,9 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
             ["train_seconds"] = TrainSeconds,
             ["args"] = args,
         };
+        if (Palette != null) json["palette"] = new JsonArray(Palette.Select(c => (JsonNode)new JsonArray(c.R, c.G, c.B)).ToArray());
+        if (IgnoreIndex != null) json["ignore_index"] = IgnoreIndex;
+        return json;
     }
 
     public static RunInfo FromJson(JsonObject? json, string source)
@@ -77,6 +88,8 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
                 EmaUpdates = json["ema_updates"]?.GetValue<long>() ?? 0,
                 HasEma = json["has_ema"]?.GetValue<bool>() ?? false,
                 TrainSeconds = json["train_seconds"]?.GetValue<double>() ?? 0,
+                Palette = PaletteOf(json),
+                IgnoreIndex = json["ignore_index"]?.GetValue<int>(),
             };
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException or System.Text.Json.JsonException)
@@ -96,6 +109,12 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
                 if (json[key] is { } legacy) options[key] = legacy.ToJsonString();
         return options;
     }
+
+    static Rgb[]? PaletteOf(JsonObject json) => json["palette"] is JsonArray colours
+        ? colours.Select((c, i) => c is JsonArray { Count: 3 } rgb
+            ? new Rgb(rgb[0]!.GetValue<byte>(), rgb[1]!.GetValue<byte>(), rgb[2]!.GetValue<byte>())
+            : throw new FormatException($"palette colour {i} is not [r, g, b]")).ToArray()
+        : null;
 
     static string Str(JsonObject json, string key) => json[key]?.GetValue<string>() ?? throw new FormatException($"no '{key}'");
 

@@ -5,7 +5,7 @@ namespace Osprey.Training;
 /// <summary>sgd, adamw, or ultralytics' auto rule (the detect task's YOLO models only; <see cref="Ultralytics.UltralyticsOptimizer.Choose"/>).</summary>
 public enum OptimizerKind { Sgd, AdamW, Auto }
 
-public enum ScheduleKind { Cosine, Linear, Constant }
+public enum ScheduleKind { Cosine, Linear, Constant, Poly }
 
 /// <summary>
 /// Everything a training run is configured by, one record for every task. Keys in YAML files, <c>--set key=value</c>
@@ -99,6 +99,11 @@ public sealed record TrainOptions
     /// <summary>Reuse the folder of an existing run of the same name, overwriting its files (ultralytics' exist_ok).</summary>
     public bool ExistOk { get; init; }
 
+    // --- Issue 11 (segmentation, seg2): the poly schedule ---
+    /// <summary>Exponent of <c>schedule: poly</c>, mmsegmentation's PolyLR: lr = (lr0 - eta_min) (1 - t / T)^power + eta_min
+    /// with eta_min = lr0 * lrf, per iteration after the warmup (the PSPNet paper: 0.9, eta_min 0).</summary>
+    public double Power { get; init; } = 0.9;
+
     /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
     public TrainOptions Validate()
     {
@@ -130,6 +135,7 @@ public sealed record TrainOptions
                 "a count of the first layers, or a comma-separated list of layer indices or module names");
         Require(Patience >= 0, "patience", Patience, "an integer >= 0 (0: no early stopping)");
         Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
+        Require(double.IsFinite(Power) && Power > 0, "power", Power, "a finite value > 0");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
                 "name", Name, "a plain folder name");

@@ -29,6 +29,8 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
 
     public virtual ICollate Collate => StackCollate.Instance;
 
+    public virtual int DefaultValidationBatch => 256;
+
     public virtual IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => ScheduledSteps.Create(model, options, plan);
 
     public ITaskModel Bind(Module model, TaskData data, TrainOptions options)

@@ -28,9 +28,12 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
     public override IReadOnlyList<string> MetricNames { get; } = SegmentationEvaluator.MetricNames.Select(n => "metrics/" + n).ToArray();
 
     /// <summary>The PSPNet paper's recipe: SGD momentum 0.9 (no Nesterov), weight decay 1e-4, batch 16, poly decay.</summary>
+    /// <summary>The PSPNet paper's recipe: SGD momentum 0.9 (plain, as the paper and mmsegmentation), weight decay 1e-4,
+    /// batch 16, poly power 0.9 per iteration from the base rate 0.01 (<see cref="DefaultLr"/>) to 0 with no warmup.</summary>
     public override TrainOptions Defaults => new()
     {
         Task = Name, Model = "unet", Data = FashionScenes.Name, Batch = 16, Nesterov = false, WeightDecay = 1e-4,
+        Schedule = ScheduleKind.Poly, Power = 0.9, Lrf = 0, WarmupEpochs = 0,
     };
 
     /// <summary>Validation images differ in size: padded to the batch's largest (masks with ignore).</summary>
@@ -54,7 +57,10 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
         return new TaskData(train, o.Val ? source.Val : null,
                             SegmentationPipelines.Train(size, mean, std, flip: o.Fliplr),
                             new Compose(SegmentationPipelines.Val(mean, std), new PadToMultiple(divisor)),
-                            source.Classes, 3, size, mean, std, source.Description);
+                            source.Classes, 3, size, mean, std, source.Description)
+        {
+            Palette = source.Palette, IgnoreIndex = source.Train.IgnoreIndex,
+        };
     }
 
     protected override ICriterion<SegmentationOutput> CreateCriterion(IImageModel<SegmentationOutput> model, TaskData data, TrainOptions o)
@@ -71,18 +77,22 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
     /// <summary>The PSPNet paper's base learning rate, 0.01, for SGD (AdamW: the options' default).</summary>
     public override double DefaultLr(TrainOptions options) => options.Optimizer == OptimizerKind.Sgd ? 0.01 : options.InitialLr;
 
-    public override IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => SegmentationSteps.Create(model, options, plan);
+
+    /// <summary>mmsegmentation's test batch: one image, so no image is padded to another's size.</summary>
+    public override int DefaultValidationBatch => 1;
 
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
     {
-        var (scores, source, images) = SegmentationValidation.Run(trained, request.Data, request.Workers, request.Progress);
+        var (scores, source, images) = SegmentationValidation.Run(trained, request);
+        var test = request.Segmentation ?? SegmentationTestOptions.Default;
         var iou = scores.Iou;
         var accuracy = scores.Accuracy;
         var rows = new List<IReadOnlyList<string>>();
         for (int c = 0; c < iou.Length; c++)
             rows.Add([trained.Classes[c], scores.AreaLabel[c].ToString(CultureInfo.InvariantCulture), Percent(iou[c]), Percent(accuracy[c])]);
         return new ValidationReport(
-            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description}: {images} images",
+            $"{trained.Info.Model} ({trained.Path}, epoch {trained.Epoch}{(trained.UsesEma ? ", EMA weights" : "")}) on {source.Description} " +
+            $"({request.Split ?? "val"}): {images} images, {test.Describe()}, batch {request.Batch}",
             [
                 new ReportMetric("mIoU", scores.MeanIou, Percent(scores.MeanIou)),
                 new ReportMetric("mAcc", scores.MeanAccuracy, Percent(scores.MeanAccuracy)),
@@ -93,7 +103,8 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
 
     public override IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request)
     {
-        var segmenter = new Segmenter(trained, request.ImageSize);
+        var test = request.Segmentation ?? SegmentationTestOptions.Default;
+        var segmenter = new Segmenter(trained, request.ImageSize, test: test);
         foreach (var file in files)
             yield return segmenter.Predict(file, request.SaveDirectory);
     }

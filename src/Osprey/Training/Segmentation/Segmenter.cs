@@ -42,8 +42,9 @@ public sealed record SegmentationPrediction(string Source, long Height, long Wid
 }
 
 /// <summary>
-/// Runs a trained segmentation model on image files: the image normalized as in training, whole or by sliding window
-/// (<see cref="SegmentationRunner"/>), the arg-max class per pixel at the original size.
+/// Runs a trained segmentation model on image files: the image normalized as in training, whole or by sliding window,
+/// optionally with multi-scale + flip test-time augmentation (<see cref="SegmentationRunner"/>), the arg-max class per
+/// pixel at the original size; masks are drawn in the training data's palette, recorded in the checkpoint.
 /// <code>
 /// using var model = TrainedModel.Load("runs/segment/train/best.ckpt");
 /// using var result = new Segmenter(model).Segment("street.jpg");
@@ -60,13 +61,16 @@ public sealed class Segmenter
     public IReadOnlyList<Rgb> Palette { get; }
 
     /// <param name="crop">Largest input run at once (null: the training size); larger images go by sliding window.</param>
-    /// <param name="palette">Class colours (null: the PASCAL VOC colour map, the palette of the built-in scenes).</param>
-    public Segmenter(TrainedModel trained, int? crop = null, IReadOnlyList<Rgb>? palette = null)
+    /// <param name="palette">Class colours (null: the training data's palette recorded in the checkpoint; the PASCAL VOC
+    /// colour map for a checkpoint that recorded none).</param>
+    /// <param name="test">Whole or sliding window, crop, stride and test-time augmentation (null: by size, no TTA);
+    /// its crop, when set, wins over <paramref name="crop"/>.</param>
+    public Segmenter(TrainedModel trained, int? crop = null, IReadOnlyList<Rgb>? palette = null, SegmentationTestOptions? test = null)
     {
         this.trained = trained;
-        runner = new SegmentationRunner(trained.Model, crop ?? trained.Info.ImageSize);
+        runner = new SegmentationRunner(trained.Model, crop ?? trained.Info.ImageSize, test ?? SegmentationTestOptions.Default);
         transform = SegmentationPipelines.Val(trained.Info.Mean, trained.Info.Std);
-        Palette = palette ?? Rgb.VocColormap(trained.Classes.Count);
+        Palette = palette ?? trained.Info.Palette ?? Rgb.VocColormap(trained.Classes.Count);
         if (Palette.Count < trained.Classes.Count)
             throw new ArgumentException($"segmenter: {Palette.Count} palette colours for {trained.Classes.Count} classes");
     }
@@ -107,7 +111,7 @@ public sealed class Segmenter
         using var scope = TensorScope.Begin();
         using var inference = Autograd.InferenceMode();
         var input = transform.Apply(new Sample(image) { Source = source }, new Random(0)).Image.Unsqueeze(0);
-        return scope.Keep(runner.Logits(input).ArgMax(1)[0].To(DType.UInt8));
+        return scope.Keep(runner.Scores(input).ArgMax(1)[0].To(DType.UInt8));
     }
 
     long[] Areas(Tensor mask)

@@ -25,9 +25,9 @@ public class SegmentationTaskTests
         return folder;
     }
 
-    static TrainOptions Tiny(string data, string project) => new()
+    static TrainOptions Tiny(string data, string project) => TrainOptions.For("segment") with
     {
-        Task = "segment", Model = "unet", Data = data, Project = project, Epochs = 5, Batch = 4, Imgsz = 32,
+        Model = "unet", Data = data, Project = project, Epochs = 5, Batch = 4, Imgsz = 32,
         ModelOptions = new ModelOptionValues([new("width", "8")]),
         Optimizer = OptimizerKind.AdamW, Lr0 = 0.01, WeightDecay = 1e-4, WarmupEpochs = 0, Workers = 0, Seed = 1,
     };
@@ -43,7 +43,7 @@ public class SegmentationTaskTests
         {
             Assert.Equal(4, trainer.BatchesPerEpoch);   // 16 images in batches of 4
             trainer.Train();
-            // The task's steps: poly 0.9 reaches 0 at the last iteration (the options' cosine would end at lr0 * lrf).
+            // The task's default schedule: poly 0.9 to 0 (lrf 0) at the last iteration.
             Assert.Equal(0.0, trainer.Optimizer.ParamGroups[0].Lr, 12);
             Assert.Equal(0.01, trainer.Optimizer.ParamGroups[0].BaseLr, 12);
         }
@@ -156,15 +156,14 @@ public class SegmentationTaskTests
     }
 
     [Fact]
-    public void DefaultScheduleIsThePaperPolyAfterTheWarmup()
+    public void DefaultScheduleIsThePaperPolyWithoutWarmup()
     {
-        var o = new TrainOptions { Task = "segment", Model = "unet", Lr0 = 0.01, WarmupStartFactor = 0.1 };
-        var schedule = SegmentationSteps.Schedule(o, totalIterations: 110, warmupIterations: 10);
-        Assert.Equal(0.001, schedule.LearningRate(0.01, 0), 12);
-        foreach (long t in new long[] { 10, 35, 60, 109, 110 })
-            Assert.Equal(0.01 * Math.Pow(1 - (t - 10) / 100.0, 0.9), schedule.LearningRate(0.01, t), 12);
-        var linear = SegmentationSteps.Schedule(o with { Schedule = ScheduleKind.Linear }, 110, 0);
-        Assert.Equal(0.01 * (1 - 55 / 110.0), linear.LearningRate(0.01, 55), 12);
-        Assert.IsType<ConstantSchedule>(SegmentationSteps.Schedule(o with { Schedule = ScheduleKind.Constant }, 110, 0));
+        var o = TrainOptions.For("segment");
+        Assert.Equal((ScheduleKind.Poly, 0.9, 0.0, 0.0), (o.Schedule, o.Power, o.Lrf, o.WarmupEpochs));
+        var schedule = ParameterGroups.CreateSchedule(o with { Lr0 = 0.01 }, totalIterations: 100, warmupIterations: 0);
+        foreach (long t in new long[] { 0, 35, 60, 99, 100 })
+            Assert.Equal(0.01 * Math.Pow(1 - t / 100.0, 0.9), schedule.LearningRate(0.01, t), 12);
+        // A schedule the user names is honoured as given.
+        Assert.IsType<CosineSchedule>(ParameterGroups.CreateSchedule(o with { Schedule = ScheduleKind.Cosine }, 100, 0));
     }
 }
