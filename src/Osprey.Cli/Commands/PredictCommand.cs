@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Osprey.Data.Images;
+using Osprey.Inference;
 using Osprey.Training;
 
 namespace Osprey.Cli.Commands;
@@ -34,10 +35,11 @@ public static class PredictCommand
         var hideLabels = new Option<bool>("--hide-labels") { Description = "draw boxes without names" };
         var hideConf = new Option<bool>("--hide-conf") { Description = "draw names without confidences" };
         var device = DeviceOption.Create();
+        var inference = InferenceOption.Create();
         var command = new Command("predict",
             "Run a trained model on images (classification: the top-5 classes per image; detection: boxes; segmentation: " +
             "class areas). Unreadable files are reported and skipped; the run then exits 1 with their count.")
-        { weights, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, device };
+        { weights, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, device, inference };
         command.SetAction(result =>
         {
             if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
@@ -48,12 +50,14 @@ public static class PredictCommand
                 HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt),
             };
             bool saving = result.GetValue(save) || result.GetValue(saveDir) != null || request.SaveTxt;
-            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json)));
+            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json),
+                                      result.GetValue(inference)));
         });
         return command;
     }
 
-    static int Run(string weights, string[] sources, PredictRequest request, bool save, string? saveDir, bool json)
+    static int Run(string weights, string[] sources, PredictRequest request, bool save, string? saveDir, bool json,
+                   InferenceMode inference)
     {
         if (request.Top < 1) return Cli.Usage($"--top {request.Top}: expected an integer >= 1");
         if (request.Confidence is < 0 or > 1) return Cli.Usage($"--conf {request.Confidence}: expected a value in [0, 1]");
@@ -61,6 +65,7 @@ public static class PredictCommand
         if (request.MaxDetections < 1) return Cli.Usage($"--max-det {request.MaxDetections}: expected an integer >= 1");
         var files = ImageFiles.Find(sources);
         using var trained = TrainedModel.Load(weights);
+        Console.Error.WriteLine(trained.PrepareForInference(inference).Describe());
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         if (save) request = request with { SaveDirectory = saveDir ?? RunFolder.Create("runs", trained.Info.Task, "predict") };
         var array = new JsonArray();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Osprey.Inference;
 using Osprey.Training;
 using Spectre.Console;
 
@@ -23,21 +24,24 @@ public static class ValCommand
         var workers = new Option<int>("--workers") { Description = "data-loading threads", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "print the report as one JSON object (headline, metrics as numbers, per-class rows)" };
         var device = DeviceOption.Create();
+        var inference = InferenceOption.Create();
         var command = new Command("val", "Evaluate a trained model with its task's metrics (classification: top-1, top-5, per-class accuracy)")
         {
-            weights, data, split, batch, workers, json, device,
+            weights, data, split, batch, workers, json, device, inference,
         };
         command.SetAction(result => DeviceOption.Check(result.GetValue(device)!)
                                     ?? Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(data), result.GetValue(split)!,
-                                                         result.GetValue(batch), result.GetValue(workers), result.GetValue(json))));
+                                                         result.GetValue(batch), result.GetValue(workers), result.GetValue(json),
+                                                         result.GetValue(inference))));
         return command;
     }
 
-    static int Run(string weights, string? data, string split, int batch, int workers, bool json)
+    static int Run(string weights, string? data, string split, int batch, int workers, bool json, InferenceMode inference)
     {
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
         if (split is not ("val" or "train")) return Cli.Usage($"--split {split}: expected val or train");
         using var trained = TrainedModel.Load(weights);
+        Console.Error.WriteLine(trained.PrepareForInference(inference).Describe());
         var report = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Validate(trained, new ValidationRequest(data, batch, workers, Split: split));
         if (json)
         {

@@ -1,3 +1,4 @@
+using Osprey.Inference;
 using Osprey.Torch;
 using Osprey.Torch.NN;
 using Osprey.Torch.Serialization;
@@ -42,6 +43,18 @@ public sealed class TrainedModel : IDisposable
         }
         model.Eval();
         return new TrainedModel(model, info, path, checkpoint.Epoch, useEma);
+    }
+
+    /// <summary>What <see cref="PrepareForInference"/> did; null until it is called.</summary>
+    public InferencePreparationReport? Inference { get; private set; }
+
+    /// <summary>Rewrites the model for the inference path of <paramref name="mode"/> (once; the fast mode folds the
+    /// BatchNorms for good, so the model cannot train or be exported unfused afterwards).</summary>
+    public InferencePreparationReport PrepareForInference(InferenceMode mode)
+    {
+        if (Inference != null)
+            throw new InvalidOperationException($"{Path}: already prepared for inference ({Inference.Mode})");
+        return Inference = InferencePreparation.Prepare(Model, mode);
     }
 
     public void Dispose() => Model.Dispose();
