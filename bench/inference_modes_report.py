@@ -35,6 +35,29 @@ for f in families.split():
         print(f"| {f} | {shapes.get(f, '')} | {p} | {op:.0f} | {of:.0f} | {op / of:.2f}x | {te:.0f} | {tf:.0f}{star} | "
               f"{te / of:.2f} | {tf / of:.2f} | {r0['folded']} | {r0['parameters_plain']:,} -> {r0['parameters_fast']:,} | "
               f"{max(r['max_abs_difference'] for r in o):.2g} ({r0['output_scale']:.3g}) |")
+print("""
+Reading the table: the fast path's gain over plain, and PyTorch fast's over eager, are measured in one process each
+(alternating forwards), so they hold despite the load; Osprey vs PyTorch compares processes run one after the other.
+`OMP_WAIT_POLICY=passive` (OpenMP threads sleep between parallel regions instead of spinning) is the largest lever on a
+shared machine, for both engines: `osprey val` and `osprey predict` now set it (unless the environment sets it) before
+libtorch loads (`LibTorch.SetNativeEnvironmentDefault`; .NET's own SetEnvironmentVariable does not reach getenv).
+Training keeps OpenMP's default: not measured here.
+
+Levers looked at and not landed:
+- oneDNN prepacked weights. Debian's libtorch 1.13.1 has `aten::to_mkldnn`, `aten::mkldnn_reorder_conv2d_weight`,
+  `aten::mkldnn_convolution` and `aten::to_dense` in the dispatcher (all tensor-valued, so the shim's generic op call
+  reaches them), and `mkldnn_prepacked::conv2d_prepack(W, B, stride, padding, dilation, groups, input_size, attr)` /
+  `conv2d_run`, whose `ConvOpContext` result is a TorchBind object the shim's result conversion cannot carry (a new
+  export holding an IValue would be needed). A PyTorch probe (torchvision resnet50, 4x3x224x224, 2 threads, one round
+  in a quieter minute): eager 6772 ms (spinning threads under load), fx-fused 521, fused + channels-last 487,
+  `torch.utils.mkldnn.to_mkldnn` (whole net in oneDNN's blocked layout, prepacked weights) 598,
+  `torch.jit.freeze` + `optimize_for_inference` 356 ms. Prepacking alone is slower than channels-last; the gain is the
+  JIT's conv + add + ReLU post-op fusion on prepacked weights, which needs the prepacked-context ops.
+- bf16 inference: not built. This CPU has AVX512-BF16 (no AMX). ATen's CPU autocast is a thread-local dispatch key
+  (`at::autocast::set_cpu_enabled`), not an operator, so it needs a shim export; the alternative (bf16 weights)
+  needs the model input cast, for which `IImageModel.Run` has no hook yet.
+- int8: not started.
+""")
 print("\n### Machine\n")
 print("```")
 print(subprocess.run(["lscpu"], capture_output=True, text=True).stdout.strip())
