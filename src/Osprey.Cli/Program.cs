@@ -19,6 +19,9 @@ var parsed = root.Parse(KeyValueArguments.Rewrite(root, args));
 if (parsed.Errors.Count > 0) return Verbs.ReportErrors(root, parsed, args);
 try
 {
+    // Inference: OpenMP threads that sleep instead of spinning between parallel regions (bench/RESULTS.md,
+    // inference-modes: 1.3-5x faster forwards on a shared CPU, for Osprey and PyTorch alike). Must precede libtorch's loading.
+    if (parsed.CommandResult.Command.Name is "val" or "predict") LibTorch.SetNativeEnvironmentDefault("OMP_WAIT_POLICY", "PASSIVE");
     // Intra-op threads = cores (libtorch's own default counts physical cores only).
     if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null) LibTorch.Threads = Environment.ProcessorCount;
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

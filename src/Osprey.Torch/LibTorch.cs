@@ -16,6 +16,13 @@ public static class LibTorch
     /// <summary>Where libosprey_native.so was loaded from (null before the first native call).</summary>
     public static string? NativeLibraryPath => NativeLoader.LoadedFrom;
 
+    /// <summary>
+    /// Sets an environment variable for native code (getenv) unless it is set already, and returns the value in force.
+    /// libgomp reads its settings once, when libtorch is loaded, so OMP_WAIT_POLICY and the like take effect only if
+    /// set before the first libtorch call of the process.
+    /// </summary>
+    public static string SetNativeEnvironmentDefault(string name, string value) => ProcessEnvironment.SetDefault(name, value);
+
     public static int Threads
     {
         get => NativeMethods.osp_get_num_threads();

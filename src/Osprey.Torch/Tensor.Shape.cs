@@ -30,6 +30,29 @@ public sealed partial class Tensor
     public Tensor Expand(params long[] shape) => expand.Tensor(this, shape);
     public Tensor ExpandAs(Tensor other) => expandAs.Tensor(this, other);
     public Tensor Contiguous() => contiguous.Tensor(this);
+    /// <summary>This tensor laid out in <paramref name="format"/> (itself, as a new handle, when it already is).</summary>
+    public Tensor Contiguous(MemoryFormat format) => contiguous.Tensor(this, (long)format);
+    /// <summary>Whether the elements lie densely in <paramref name="format"/>'s order (dimensions of size 1 may have any
+    /// stride, as in c10's contiguity check). ChannelsLast applies to 4-D tensors only.</summary>
+    public bool IsContiguous(MemoryFormat format)
+    {
+        var (shape, strides) = (Shape, Strides);
+        int[] order = format switch
+        {
+            MemoryFormat.Contiguous => Enumerable.Range(0, shape.Length).Reverse().ToArray(),
+            MemoryFormat.ChannelsLast when shape.Length == 4 => [1, 3, 2, 0],
+            MemoryFormat.ChannelsLast => [],
+            _ => throw new ArgumentException($"IsContiguous: {format} is not a layout to test for"),
+        };
+        if (order.Length != shape.Length) return false;
+        long expected = 1;
+        foreach (var d in order)
+        {
+            if (shape[d] != 1 && strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
+    }
     public Tensor Narrow(long dim, long start, long length) => narrow.Tensor(this, dim, start, length);
     public Tensor Select(long dim, long index) => select.Tensor(this, dim, index);
     /// <summary>Elements start, start+step, ... below end along dim (Python's x[start:end:step]).</summary>

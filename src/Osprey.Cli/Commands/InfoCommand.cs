@@ -21,7 +21,7 @@ public static class InfoCommand
         };
         var classes = new Option<long?>("--classes") { Description = "Number of classes [default: the model's own, 80 for YOLO]" };
         var imageSize = new Option<long?>("--imgsz") { Description = "Square input size the GFLOPs are counted at [default: the model's, 640 for YOLO; a checkpoint's own]" };
-        var fused = new Option<bool>("--fused") { Description = "Fold each Conv block's BatchNorm into its convolution first (YOLO models)" };
+        var fused = new Option<bool>("--fused") { Description = "Fold every conv + BatchNorm pair first (as val and predict run the model)" };
         var set = new Option<string[]>("--set")
         {
             Description = "key=value for one of the model's own options (a ResNet's width, small_stem; osprey cfg --model NAME lists them); repeatable",

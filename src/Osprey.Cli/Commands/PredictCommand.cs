@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Osprey.Data.Images;
+using Osprey.Inference;
 using Osprey.Models;
 using Osprey.Training;
 
@@ -41,10 +42,11 @@ public static class PredictCommand
         };
         var device = DeviceOption.Create();
         var segmentation = new SegmentationTestFlags();
+        var inference = InferenceOption.Create();
         var command = new Command("predict",
             "Run a trained model on images (classification: the top-5 classes per image; detection: boxes; segmentation: " +
             "class areas). Unreadable files are reported and skipped; the run then exits 1 with their count.")
-        { weights, model, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, attention, device };
+        { weights, model, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, attention, device, inference };
         foreach (var option in segmentation.All) command.Options.Add(option);
         command.SetAction(result =>
         {
@@ -58,12 +60,14 @@ public static class PredictCommand
                 HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt), Attention = result.GetValue(attention), Segmentation = test,
             };
             bool saving = result.GetValue(save) || result.GetValue(saveDir) != null || request.SaveTxt || request.Attention;
-            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json)));
+            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(source)!, request, saving, result.GetValue(saveDir),
+                                     result.GetValue(json), result.GetValue(inference)));
         });
         return command;
     }
 
-    static int Run(string weights, string? model, string[] sources, PredictRequest request, bool save, string? saveDir, bool json)
+    static int Run(string weights, string? model, string[] sources, PredictRequest request, bool save, string? saveDir, bool json,
+                   InferenceMode inference)
     {
         if (request.Top < 1) return Cli.Usage($"--top {request.Top}: expected an integer >= 1");
         if (request.Confidence is < 0 or > 1) return Cli.Usage($"--conf {request.Confidence}: expected a value in [0, 1]");
@@ -72,6 +76,7 @@ public static class PredictCommand
         var files = ImageFiles.Find(sources);
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         if (SegmentationTestFlags.RefuseForOtherTasks(request.Segmentation, trained.Info.Task, weights) is { } wrongTask) return Cli.Usage(wrongTask);
+        Console.Error.WriteLine(trained.PrepareForInference(inference).Describe());
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         if (request.Attention && ModelRegistry.Get(trained.Info.Model).Family != "detr")
             return Cli.Usage($"--attention: {weights} holds {trained.Info.Model}; only DETR models have cross-attention maps");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Osprey.Inference;
 using Osprey.Training;
 using Osprey.Training.Segmentation;
 using Spectre.Console;
@@ -26,10 +27,11 @@ public static class ValCommand
         var json = new Option<bool>("--json") { Description = "print the report as one JSON object (headline, metrics as numbers, per-class rows)" };
         var device = DeviceOption.Create();
         var segmentation = new SegmentationTestFlags();
+        var inference = InferenceOption.Create();
         var command = new Command("val", "Evaluate a trained model with its task's metrics (classification: top-1, top-5, per-class accuracy; " +
                                          "segmentation: mIoU and per-class IoU, optionally with multi-scale + flip TTA)")
         {
-            weights, model, data, split, batch, workers, json, device,
+            weights, model, data, split, batch, workers, json, device, inference,
         };
         foreach (var option in segmentation.All) command.Options.Add(option);
         command.SetAction(result =>
@@ -38,18 +40,20 @@ public static class ValCommand
             var (test, error) = segmentation.Read(result);
             if (error != null) return Cli.Usage(error);
             return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(data), result.GetValue(split)!,
-                                     result.GetValue(batch), result.GetValue(workers), result.GetValue(json), test));
+                                     result.GetValue(batch), result.GetValue(workers), result.GetValue(json), test, result.GetValue(inference)));
         });
         return command;
     }
 
-    static int Run(string weights, string? model, string? data, string split, int? batch, int workers, bool json, SegmentationTestOptions? test)
+    static int Run(string weights, string? model, string? data, string split, int? batch, int workers, bool json, SegmentationTestOptions? test,
+                   InferenceMode inference)
     {
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
         if (split is not ("val" or "train")) return Cli.Usage($"--split {split}: expected val or train");
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         if (trained.Foreign && data == null) return Cli.Usage($"--data: {weights} is not an Osprey checkpoint, so it names no dataset to validate on");
         if (SegmentationTestFlags.RefuseForOtherTasks(test, trained.Info.Task, weights) is { } wrongTask) return Cli.Usage(wrongTask);
+        Console.Error.WriteLine(trained.PrepareForInference(inference).Describe());
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         var request = new ValidationRequest(data, batch ?? task.DefaultValidationBatch, workers, Split: split) { Segmentation = test };
         var report = task.Validate(trained, request);

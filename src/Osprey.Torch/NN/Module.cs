@@ -196,6 +196,16 @@ public abstract partial class Module : IDisposable
         return Convert(t => t.DType.IsFloatingPoint() && t.DType != dtype ? t.To(dtype) : null);
     }
 
+    /// <summary>Lays out every 4-D floating-point parameter and buffer of the tree (convolution weights) in
+    /// <paramref name="format"/>, as PyTorch's module.to(memory_format=...). With channels-last weights, ATen's
+    /// convolutions return channels-last outputs, so the layout carries through a network from its first convolution.</summary>
+    public Module To(MemoryFormat format)
+    {
+        if (format is not (MemoryFormat.Contiguous or MemoryFormat.ChannelsLast))
+            throw new ArgumentException($"Module.To: memory format must be Contiguous or ChannelsLast, got {format}");
+        return Convert(t => t.Dim == 4 && t.DType.IsFloatingPoint() && !t.IsContiguous(format) ? t.Contiguous(format) : null);
+    }
+
     /// <summary>Moves every parameter and buffer of the tree to <paramref name="device"/>.</summary>
     public Module To(Device device) => Convert(t => t.Device != device ? t.To(device) : null);
 

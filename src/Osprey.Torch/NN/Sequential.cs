@@ -1,8 +1,9 @@
 namespace Osprey.Torch.NN;
 
 /// <summary>torch.nn.Sequential: children named "0", "1", ... called in order; intermediate outputs are
-/// disposed as soon as the next module has consumed them.</summary>
-public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Tensor, Tensor>>
+/// disposed as soon as the next module has consumed them. BatchNorm folding replaces a Conv2d followed by a BatchNorm
+/// with the folded convolution and an Identity, so the other children keep their names (as torch.fx's fuse does).</summary>
+public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Tensor, Tensor>>, IBatchNormFoldable
 {
     readonly List<Module<Tensor, Tensor>> layers = [];
 
@@ -27,6 +28,19 @@ public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Te
         var x = input;
         foreach (var layer in layers) x = layer.Call(x);
         return scope.Keep(ReferenceEquals(x, input) ? x.Alias() : x);
+    }
+
+    public int FoldOwnBatchNorms()
+    {
+        int folded = 0;
+        for (int i = 0; i + 1 < layers.Count; i++)
+        {
+            if (layers[i] is not Conv2d conv || !BatchNormFolding.IsFoldable(layers[i + 1])) continue;
+            layers[i] = RegisterModule(i.ToString(), BatchNormFolding.Fold(conv, layers[i + 1]));
+            layers[i + 1] = RegisterModule((i + 1).ToString(), BatchNormFolding.Placeholder(layers[i + 1]));
+            folded++;
+        }
+        return folded;
     }
 
     public IEnumerator<Module<Tensor, Tensor>> GetEnumerator() => layers.GetEnumerator();

@@ -1,3 +1,4 @@
+using Osprey.Inference;
 using Osprey.Models;
 using Osprey.Torch;
 using Osprey.Torch.NN;
@@ -85,6 +86,18 @@ public sealed class TrainedModel : IDisposable
         var (model, info) = Detection.DetrImport.Build(state, path);
         model.Eval();
         return FromWeights(model, info, path);
+    }
+
+    /// <summary>What <see cref="PrepareForInference"/> did; null until it is called.</summary>
+    public InferencePreparationReport? Inference { get; private set; }
+
+    /// <summary>Rewrites the model for the inference path of <paramref name="mode"/> (once; the fast mode folds the
+    /// BatchNorms for good, so the model cannot train or be exported unfused afterwards).</summary>
+    public InferencePreparationReport PrepareForInference(InferenceMode mode)
+    {
+        if (Inference != null)
+            throw new InvalidOperationException($"{Path}: already prepared for inference ({Inference.Mode})");
+        return Inference = InferencePreparation.Prepare(Model, mode);
     }
 
     public void Dispose() => Model.Dispose();

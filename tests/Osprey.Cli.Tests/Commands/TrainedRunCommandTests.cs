@@ -96,6 +96,37 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     }
 
     [Fact]
+    public void FastInferenceIsTheDefaultAndGivesThePlainResults()
+    {
+        var (code, fast, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--workers", "0");
+        Assert.True(code == 0, err);
+        // resnet18: the stem, two per basic block (8 blocks) and three downsample paths
+        Assert.Contains("inference: fast (20 conv+BatchNorm folded, channels-last weights", err);
+        (code, var plain, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--workers", "0", "--inference", "plain");
+        Assert.True(code == 0, err);
+        Assert.Contains("inference: plain", err);
+        var (a, b) = (JsonNode.Parse(fast)!.AsObject(), JsonNode.Parse(plain)!.AsObject());
+        Assert.Equal(b["per_class"]!.ToJsonString(), a["per_class"]!.ToJsonString());
+        Assert.Equal((double)b["metrics"]!["top-1"]!, (double)a["metrics"]!["top-1"]!);
+
+        var glob = Path.Combine(run.Data.Root, "val", "*", "*.png");
+        (code, fast, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "1");
+        Assert.True(code == 0, err);
+        (code, plain, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "1", "--inference", "plain");
+        Assert.True(code == 0, err);
+        static List<(string Source, string Name, double Probability)> Top1(string json) => JsonNode.Parse(json)!.AsArray()
+            .Select(p => ((string)p!["source"]!, (string)p["top"]![0]!["name"]!, (double)p["top"]![0]!["probability"]!)).ToList();
+        var (fastRows, plainRows) = (Top1(fast), Top1(plain));
+        Assert.Equal(18, fastRows.Count);
+        Assert.Equal(plainRows.Select(r => (r.Source, r.Name)), fastRows.Select(r => (r.Source, r.Name)));
+        Assert.All(fastRows.Zip(plainRows), pair => Assert.InRange(pair.First.Probability - pair.Second.Probability, -1e-4, 1e-4));
+
+        (code, _, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--inference", "quick");
+        Assert.Equal(2, code);
+        Assert.Contains("quick", err);
+    }
+
+    [Fact]
     public void InfoOfACheckpointDescribesItsModel()
     {
         var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", run.Best);

@@ -12,10 +12,10 @@ namespace Osprey.Models.Backbones;
 /// stem for tiny images, FrozenBatchNorm2d for detection. With a class count it is the classifier (forward gives
 /// logits); without, a backbone.
 /// </summary>
-public sealed class ResNet : Module<Tensor, Tensor>, IBackbone, IImageModel<ClassificationOutput>
+public sealed class ResNet : Module<Tensor, Tensor>, IBackbone, IImageModel<ClassificationOutput>, IBatchNormFoldable
 {
-    readonly Conv2d conv1;
-    readonly Module<Tensor, Tensor> bn1;
+    Conv2d conv1;
+    Module<Tensor, Tensor> bn1;
     readonly ReLU relu;
     readonly MaxPool2d? maxpool;
     readonly AdaptiveAvgPool2d? avgpool;
@@ -102,6 +102,9 @@ public sealed class ResNet : Module<Tensor, Tensor>, IBackbone, IImageModel<Clas
         foreach (var m in Modules())
             if (m is Conv2d conv) Init.KaimingNormal(conv.Weight, mode: FanMode.FanOut, nonlinearity: "relu");
     }
+
+    /// <summary>Folds the stem's conv1 + bn1 (the blocks and downsample Sequentials fold their own).</summary>
+    public int FoldOwnBatchNorms() => this.FoldPair("conv1", ref conv1, "bn1", ref bn1) ? 1 : 0;
 
     /// <summary>The stem: conv1, bn1, relu and (unless small) the max-pool.</summary>
     Tensor Stem(Tensor x)

@@ -8,12 +8,12 @@ namespace Osprey.Models.Layers;
 /// and se when an SE block recalibrates the residual branch (after bn2, before the addition).
 /// Unlike torchvision it accepts dilation > 1 (padding = dilation), so SE-ResNet-18/34 can be dilated too.
 /// </summary>
-public sealed class BasicBlock : Module<Tensor, Tensor>
+public sealed class BasicBlock : Module<Tensor, Tensor>, IBatchNormFoldable
 {
     public const int Expansion = 1;
 
-    readonly Conv2d conv1, conv2;
-    readonly Module<Tensor, Tensor> bn1, bn2;
+    Conv2d conv1, conv2;
+    Module<Tensor, Tensor> bn1, bn2;
     readonly Module<Tensor, Tensor>? se, downsample;
 
     /// <param name="norm">Builds each norm layer from its channel count; BatchNorm2d when null.</param>
@@ -30,6 +30,9 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     }
 
     public Module<Tensor, Tensor> LastNorm => bn2;
+
+    public int FoldOwnBatchNorms() =>
+        (this.FoldPair("conv1", ref conv1, "bn1", ref bn1) ? 1 : 0) + (this.FoldPair("conv2", ref conv2, "bn2", ref bn2) ? 1 : 0);
 
     public override Tensor Forward(Tensor x)
     {

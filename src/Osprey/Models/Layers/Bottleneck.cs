@@ -7,12 +7,12 @@ namespace Osprey.Models.Layers;
 /// ResNet's bottleneck block (1x1 reduce, 3x3 with the stride and dilation, 1x1 expand by 4), torchvision's
 /// names conv1..3, bn1..3, downsample; an SE block (child "se") rescales the residual branch after bn3.
 /// </summary>
-public sealed class Bottleneck : Module<Tensor, Tensor>
+public sealed class Bottleneck : Module<Tensor, Tensor>, IBatchNormFoldable
 {
     public const int Expansion = 4;
 
-    readonly Conv2d conv1, conv2, conv3;
-    readonly Module<Tensor, Tensor> bn1, bn2, bn3;
+    Conv2d conv1, conv2, conv3;
+    Module<Tensor, Tensor> bn1, bn2, bn3;
     readonly Module<Tensor, Tensor>? se, downsample;
 
     /// <param name="norm">Builds each norm layer from its channel count; BatchNorm2d when null.</param>
@@ -31,6 +31,10 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     }
 
     public Module<Tensor, Tensor> LastNorm => bn3;
+
+    public int FoldOwnBatchNorms() =>
+        (this.FoldPair("conv1", ref conv1, "bn1", ref bn1) ? 1 : 0) + (this.FoldPair("conv2", ref conv2, "bn2", ref bn2) ? 1 : 0) +
+        (this.FoldPair("conv3", ref conv3, "bn3", ref bn3) ? 1 : 0);
 
     public override Tensor Forward(Tensor x)
     {

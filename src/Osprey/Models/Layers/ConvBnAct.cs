@@ -10,7 +10,7 @@ namespace Osprey.Models.Layers;
 /// holds it once; null means no activation (act=False: a separate Identity per block, as in ultralytics).
 /// <see cref="Fuse"/> folds the BatchNorm into the convolution for inference and drops it.
 /// </summary>
-public sealed class ConvBnAct : Module<Tensor, Tensor>
+public sealed class ConvBnAct : Module<Tensor, Tensor>, IBatchNormFoldable
 {
     Conv2d conv;
     BatchNorm2d? bn;
@@ -45,18 +45,15 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
     public void Fuse()
     {
         if (bn == null) return;
-        using var scope = TensorScope.Begin();
-        using var noGrad = Autograd.NoGrad();
-        var scale = bn.Weight!.Div(bn.RunningVar!.Add(bn.Eps).Sqrt());
-        var fused = new Conv2d(conv.InChannels, conv.OutChannels, conv.KernelSize, conv.Stride, conv.Padding, conv.Dilation,
-                               conv.Groups, bias: true);
-        fused.Weight.CopyFrom(conv.Weight.Mul(scale.View(-1, 1, 1, 1)));
-        var bias = bn.Bias!.Sub(bn.RunningMean!.Mul(scale));
-        if (conv.Bias != null) bias = bias.Add(conv.Bias.Mul(scale));
-        fused.Bias!.CopyFrom(bias);
-        fused.RequiresGrad(false);
-        conv = RegisterModule("conv", fused);
+        conv = RegisterModule("conv", BatchNormFolding.Fold(conv, bn));
         RemoveModule("bn");
         bn = null;
+    }
+
+    public int FoldOwnBatchNorms()
+    {
+        if (bn == null) return 0;
+        Fuse();
+        return 1;
     }
 }

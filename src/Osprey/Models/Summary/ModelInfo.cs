@@ -25,7 +25,7 @@ public static class ModelInfo
     }
 
     /// <summary>An already built model (a trained checkpoint's, say) counted for one image of inChannels x size x size;
-    /// <paramref name="fused"/> folds a YOLO model's BatchNorms in place.</summary>
+    /// <paramref name="fused"/> folds the model's conv + BatchNorm pairs in place (YOLO's Conv blocks; any other family in eval mode).</summary>
     public static ModelSummary Describe(string name, Module model, long inChannels, long size, bool fused = false)
     {
         if (size < 1) throw new ArgumentException($"image size must be positive, got {size}");
@@ -35,13 +35,17 @@ public static class ModelInfo
             if (fused) yolo.Fuse();
             return ModelSummary.Of(name, yolo, yolo.Rows(), x => yolo.Call(x), input, countInTrainMode: true, fused: fused);
         }
-        if (fused) throw new ArgumentException($"{name}: --fused applies to YOLO models (conv + BatchNorm folding); this is a {model.TypeName}");
         var imageModel = model as IImageModel ?? throw new ArgumentException($"{name}: {model.TypeName} takes no image batch");
+        if (fused)
+        {
+            model.Eval();
+            model.FoldBatchNorms();
+        }
         return ModelSummary.Of(name, model, null, x =>
         {
             using var batch = ImageBatch.FromTensor(x);
             return imageModel.Run(batch);
-        }, input);
+        }, input, fused: fused);
     }
 
     /// <summary>The table and the summary line, as printed.</summary>

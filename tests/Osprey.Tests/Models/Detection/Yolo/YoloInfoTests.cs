@@ -77,7 +77,9 @@ public class YoloInfoTests
         Assert.Equal(["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"], summary.Rows.Select(r => r.Name));
         Assert.Equal(11_689_512, summary.Parameters);
         Assert.Equal(513_000, summary.Rows[^1].Parameters);
-        var error = Assert.Throws<ArgumentException>(() => ModelInfo.Describe("resnet18", fused: true));
-        Assert.Contains("--fused applies to YOLO models", error.Message);
+        // folded: torch.fx.experimental.optimization.fuse(torchvision resnet18) has 11,684,712 parameters
+        var fused = ModelInfo.Describe("resnet18", fused: true);
+        Assert.Equal(11_684_712, fused.Parameters);
+        Assert.Contains("resnet18 summary (fused)", fused.SummaryLine);
     }
 }

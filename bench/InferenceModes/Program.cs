@@ -1,0 +1,73 @@
+// Osprey's inference modes side by side in one process: two copies of a family's model with the same weights, one
+// plain (eval, BatchNorms apart, NCHW) and one prepared by InferencePreparation (folded, channels-last), timed in
+// alternating forwards under inference mode. Writes <out>/<family>.pt (the plain weights, for
+// bench/inference_modes_torch.py) and prints one JSON line with both medians and the largest output difference.
+// Usage: dotnet bench/InferenceModes/bin/Release/net10.0/InferenceModes.dll FAMILY IMGSZ BATCH THREADS ITERS OUT_DIR
+using System.Diagnostics;
+using System.Text.Json;
+using Osprey.Data;
+using Osprey.Export;
+using Osprey.Inference;
+using Osprey.Models;
+using Osprey.Torch;
+using Osprey.Torch.NN;
+
+if (args.Length != 6)
+{
+    Console.Error.WriteLine("usage: InferenceModes FAMILY IMGSZ BATCH THREADS ITERS OUT_DIR");
+    return 2;
+}
+var (family, size, batch, threads, iters, outDir) = (args[0], long.Parse(args[1]), long.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5]);
+Directory.CreateDirectory(outDir);
+LibTorch.Threads = threads;
+var entry = ModelRegistry.Get(family);
+long channels = entry.DefaultInChannels;
+Module Build()
+{
+    LibTorch.ManualSeed(0);
+    var m = ModelRegistry.Create(family, new ModelArgs(entry.DefaultClasses, channels, size));
+    m.Eval();
+    return m;
+}
+using var plain = Build();
+using var fast = Build();
+TorchExport.Export(plain, Path.Combine(outDir, family + ".pt"));
+var report = InferencePreparation.Prepare(fast, InferenceMode.Fast);
+
+using var scope = TensorScope.Begin();
+LibTorch.ManualSeed(1);
+var input = Tensor.Randn([batch, channels, size, size]);
+double Forward(Module model)
+{
+    using var step = TensorScope.Begin();
+    using var inference = Autograd.InferenceMode();
+    var clock = Stopwatch.StartNew();
+    ((IImageModel)model).Run(ImageBatch.FromTensor(input)).Dispose();
+    return clock.Elapsed.TotalMilliseconds;
+}
+double difference, scale;
+using (Autograd.InferenceMode())
+using (var a = ((IImageModel)plain).Run(ImageBatch.FromTensor(input)))
+using (var b = ((IImageModel)fast).Run(ImageBatch.FromTensor(input)))
+{
+    var (x, y) = (a.Tensors().First(), b.Tensors().First());
+    difference = (x - y).Abs().Max().Item<float>();
+    scale = x.Abs().Max().Item<float>();
+}
+for (int i = 0; i < Math.Max(1, iters / 5); i++) { Forward(plain); Forward(fast); }
+var (plainMs, fastMs) = (new double[iters], new double[iters]);
+for (int i = 0; i < iters; i++)
+{
+    plainMs[i] = Forward(plain);
+    fastMs[i] = Forward(fast);
+}
+Array.Sort(plainMs);
+Array.Sort(fastMs);
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    family, imgsz = size, batch, threads, iters,
+    plain_ms = plainMs[iters / 2], fast_ms = fastMs[iters / 2],
+    folded = report.FoldedBatchNorms, parameters_plain = report.ParametersBefore, parameters_fast = report.ParametersAfter,
+    max_abs_difference = difference, output_scale = scale,
+}));
+return 0;

@@ -1,0 +1,59 @@
+"""PyTorch twin of bench/InferenceModes: the weights Osprey wrote (<out>/<family>.pt) loaded strictly into the reference
+architecture (bench/inference_torch.py's build), timed in alternating no_grad forwards as eager NCHW and as PyTorch's
+fast eager path: conv+BN folded by torch.fx's fuse where the model traces (else unfolded, said in the output) and
+channels-last weights and input. Prints one JSON line.
+
+Usage: /usr/bin/python3 bench/inference_modes_torch.py FAMILY IMGSZ BATCH THREADS ITERS OUT_DIR
+"""
+import copy
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from inference_torch import build  # noqa: E402
+
+
+def main(family, size, batch, threads, iters, out_dir):
+    torch.set_num_threads(threads)
+    model, channels = build(family)
+    model.load_state_dict(torch.load(os.path.join(out_dir, family + ".pt")), strict=True)
+    model.eval()
+    fast = copy.deepcopy(model)
+    folded = True
+    try:
+        from torch.fx.experimental.optimization import fuse
+        fast = fuse(fast)
+    except Exception:  # noqa: BLE001 - a model fx cannot trace keeps its BatchNorms
+        folded = False
+    fast = fast.to(memory_format=torch.channels_last)
+    torch.manual_seed(1)
+    x = torch.randn(batch, channels, size, size)
+    x_cl = x.contiguous(memory_format=torch.channels_last)
+    extra = (torch.zeros(batch, size, size, dtype=torch.bool),) if family.startswith("detr") else ()
+
+    def forward(m, inp):
+        start = time.perf_counter()
+        m(inp, *extra)
+        return (time.perf_counter() - start) * 1000
+
+    eager_ms, fast_ms = [], []
+    with torch.no_grad():
+        for _ in range(max(1, iters // 5)):
+            forward(model, x)
+            forward(fast, x_cl)
+        for _ in range(iters):
+            eager_ms.append(forward(model, x))
+            fast_ms.append(forward(fast, x_cl))
+    eager_ms.sort()
+    fast_ms.sort()
+    print(json.dumps({"family": family, "torch_eager_ms": eager_ms[iters // 2], "torch_fast_ms": fast_ms[iters // 2],
+                      "torch_fast_folded": folded}))
+
+
+if __name__ == "__main__":
+    f, s, b, t, i, o = sys.argv[1:7]
+    main(f, int(s), int(b), int(t), int(i), o)
