@@ -15,7 +15,7 @@ public static class ExportCommand
         var format = new Option<string>("--format") { Description = "onnx or torch", DefaultValueFactory = _ => "onnx" };
         var imgsz = new Option<int?>("--imgsz") { Description = "input size (square) traced into the ONNX graph (default: the training size)" };
         var batch = new Option<int>("--batch") { Description = "batch size of the ONNX input", DefaultValueFactory = _ => 1 };
-        var dynamic = new Option<bool>("--dynamic") { Description = "a symbolic batch axis in the ONNX graph" };
+        var dynamic = new Option<bool>("--dynamic") { Description = "symbolic batch, height and width in the ONNX graph (sizes: the traced size plus multiples of the model's stride)" };
         var opset = new Option<int>("--opset") { Description = "ONNX opset (17)", DefaultValueFactory = _ => 17 };
         var output = new Option<string?>("--out") { Description = "output file (default: next to the weights, .onnx or .pt)" };
         var command = new Command("export", "Export a trained model to ONNX (ONNX Runtime) or a PyTorch state dict (torch.load)")
@@ -42,7 +42,7 @@ public static class ExportCommand
         else
         {
             long size = imgsz ?? trained.Info.ImageSize;
-            var options = new OnnxExportOptions { Height = size, Width = size, Batch = batch, DynamicBatch = dynamic, Opset = opset };
+            var options = new OnnxExportOptions { Height = size, Width = size, Batch = batch, DynamicBatch = dynamic, DynamicSize = dynamic, Opset = opset };
             File.WriteAllBytes(path, OnnxExport.Export(trained, options));
         }
         Console.WriteLine($"exported {trained.Info.Model} ({trained.Info.Task}, {trained.Classes.Count} classes) to {path}");
