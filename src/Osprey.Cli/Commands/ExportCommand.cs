@@ -16,22 +16,24 @@ public static class ExportCommand
         var imgsz = new Option<int?>("--imgsz") { Description = "input size (square) traced into the ONNX graph (default: the training size)" };
         var batch = new Option<int>("--batch") { Description = "batch size of the ONNX input", DefaultValueFactory = _ => 1 };
         var dynamic = new Option<bool>("--dynamic") { Description = "symbolic batch, height and width in the ONNX graph (sizes: the traced size plus multiples of the model's stride)" };
+        var half = new Option<bool>("--half") { Description = "float16 weights and compute; the ONNX input and outputs are float16 (cast 0..1 input to float16)" };
         var opset = new Option<int>("--opset") { Description = "ONNX opset (17)", DefaultValueFactory = _ => 17 };
         var output = new Option<string?>("--out") { Description = "output file (default: next to the weights, .onnx or .pt)" };
         var command = new Command("export", "Export a trained model to ONNX (ONNX Runtime) or a PyTorch state dict (torch.load)")
         {
-            weights, format, imgsz, batch, dynamic, opset, output,
+            weights, format, imgsz, batch, dynamic, half, opset, output,
         };
         command.SetAction(result => Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(format)!, result.GetValue(imgsz),
-            result.GetValue(batch), result.GetValue(dynamic), result.GetValue(opset), result.GetValue(output))));
+            result.GetValue(batch), result.GetValue(dynamic), result.GetValue(half), result.GetValue(opset), result.GetValue(output))));
         return command;
     }
 
-    static int Run(string weights, string format, int? imgsz, int batch, bool dynamic, int opset, string? output)
+    static int Run(string weights, string format, int? imgsz, int batch, bool dynamic, bool half, int opset, string? output)
     {
         if (format is not ("onnx" or "torch")) return Cli.Usage($"--format {format}: expected onnx or torch");
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
         if (imgsz is < 1) return Cli.Usage($"--imgsz {imgsz}: expected an integer >= 1");
+        if (half && format == "torch") return Cli.Usage("--half applies to --format onnx only");
         if (opset != 17) return Cli.Usage($"--opset {opset}: only opset 17 is written");
         using var trained = TrainedModel.Load(weights);
         var path = output ?? Path.ChangeExtension(weights, format == "onnx" ? ".onnx" : ".pt");
@@ -42,7 +44,7 @@ public static class ExportCommand
         else
         {
             long size = imgsz ?? trained.Info.ImageSize;
-            var options = new OnnxExportOptions { Height = size, Width = size, Batch = batch, DynamicBatch = dynamic, DynamicSize = dynamic, Opset = opset };
+            var options = new OnnxExportOptions { Height = size, Width = size, Batch = batch, DynamicBatch = dynamic, DynamicSize = dynamic, Half = half, Opset = opset };
             File.WriteAllBytes(path, OnnxExport.Export(trained, options));
         }
         Console.WriteLine($"exported {trained.Info.Model} ({trained.Info.Task}, {trained.Classes.Count} classes) to {path}");

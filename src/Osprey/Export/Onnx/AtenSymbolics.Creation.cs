@@ -27,7 +27,8 @@ static partial class AtenSymbolics
     static void Arange(OpContext c)
     {
         var g = c.Graph;
-        var t = c.OutType();
+        // ONNX Runtime has no float16 Range: a half graph counts in float64 and casts the result.
+        var t = g.Half && c.OutType() == DType.Float32 ? DType.Float64 : c.OutType();
         int[] positions = c.Op.Overload switch { "start_step" => [0, 1, 2], "start" => [0, 1, -1], _ => [-1, 0, -1] };
         double[] defaults = [0, 0, 1];
         var bounds = new string[3];
@@ -42,7 +43,7 @@ static partial class AtenSymbolics
             }
             else bounds[k] = g.Scalar(i >= 0 ? c.Double(i, defaults[k]) : defaults[k], t);
         }
-        c.Out(g.Node1("Range", bounds));
+        c.Out(c.Cast(g.Node1("Range", bounds), t, c.OutType()));
     }
 
     /// <summary>Whether number argument <paramref name="i"/> is an integer in the first trace (a size).</summary>

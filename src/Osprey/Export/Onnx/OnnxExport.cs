@@ -79,7 +79,7 @@ public static class OnnxExport
                 varied[symbol.Axis] += symbol.Step;
                 variants.Add(Trace(model, imageModel, varied));
             }
-            var graph = new OnnxGraph(first.Recorder, symbols.Select((s, k) => new SizeVariant(s, variants[k].Recorder)).ToArray());
+            var graph = new OnnxGraph(first.Recorder, symbols.Select((s, k) => new SizeVariant(s, variants[k].Recorder)).ToArray(), options.Half);
             return Write(graph, first, variants, options).ToByteArray();
         }
         finally
@@ -166,7 +166,7 @@ public static class OnnxExport
                 throw new OnnxExportException($"ONNX export: no ONNX mapping for ATen operator {op.FullName}, called by {graph.Recorder.PathOf(op.Module)}");
             convert(new OpContext(graph, op, twins));
         }
-        proto.Input.Add(ValueInfo(InputName, DType.Float32, input.Shape, DimNames(input.Shape, variants.Select(v => v.Input.Shape).ToArray(), graph, "")));
+        proto.Input.Add(ValueInfo(graph, InputName, DType.Float32, input.Shape, DimNames(input.Shape, variants.Select(v => v.Input.Shape).ToArray(), graph, "")));
         for (int o = 0; o < outputs.Count; o++)
         {
             var (name, tensor) = outputs[o];
@@ -178,7 +178,7 @@ public static class OnnxExport
             proto.Node.Add(node);
             var shape = graph.ShapeOf(tensor);
             var others = variants.Select(v => v.Outputs[o].Tensor.Shape).ToArray();
-            proto.Output.Add(ValueInfo(name, dtype, shape, DimNames(shape, others, graph, name)));
+            proto.Output.Add(ValueInfo(graph, name, dtype, shape, DimNames(shape, others, graph, name)));
         }
         graph.Prune();
         var model = new ModelProto
@@ -205,9 +205,9 @@ public static class OnnxExport
             return follows ? symbol.Name : $"{output}_dim{d}";
         }).ToArray();
 
-    static ValueInfoProto ValueInfo(string name, DType dtype, long[] shape, string?[] symbols)
+    static ValueInfoProto ValueInfo(OnnxGraph graph, string name, DType dtype, long[] shape, string?[] symbols)
     {
-        var type = new TypeProto.Types.Tensor { ElemType = OnnxGraph.OnnxType(dtype), Shape = new TensorShapeProto() };
+        var type = new TypeProto.Types.Tensor { ElemType = graph.TypeCode(dtype), Shape = new TensorShapeProto() };
         for (int i = 0; i < shape.Length; i++)
             type.Shape.Dim.Add(symbols[i] is { } symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
                 : new TensorShapeProto.Types.Dimension { DimValue = shape[i] });

@@ -11,8 +11,10 @@ namespace Osprey.Export.Onnx;
 /// graph computes (from the input, or from the input's sizes) are named by the node that made them; a constant tensor
 /// read by a node becomes an initializer (a parameter or buffer under its state-dict name, anything else folded to
 /// its traced value). <paramref name="variants"/> are the second traces of the symbolic axes (<see cref="SizeSymbol"/>).
+/// With <paramref name="half"/> every float32 value of the trace is written as float16 (weights, constants, casts,
+/// the input and outputs), as ultralytics' half export converts the model and its input.
 /// </summary>
-sealed class OnnxGraph(OpRecorder recorder, IReadOnlyList<SizeVariant> variants)
+sealed class OnnxGraph(OpRecorder recorder, IReadOnlyList<SizeVariant> variants, bool half = false)
 {
     readonly Dictionary<string, string> sizeValues = [];
     readonly Dictionary<Tensor, string> names = new(ReferenceEqualityComparer.Instance);
@@ -26,6 +28,10 @@ sealed class OnnxGraph(OpRecorder recorder, IReadOnlyList<SizeVariant> variants)
     public GraphProto Proto { get; } = new() { Name = "osprey" };
     public OpRecorder Recorder => recorder;
     public IReadOnlyList<SizeVariant> Variants => variants;
+    public bool Half => half;
+
+    /// <summary>The ONNX element type of a traced dtype in this graph (float32 is float16 in a half graph).</summary>
+    public int TypeCode(DType dtype) => OnnxType(half && dtype == DType.Float32 ? DType.Float16 : dtype);
 
     /// <summary>The input's size on <paramref name="symbol"/>'s axis as a one-element int64 vector.</summary>
     public string SizeValue(SizeSymbol symbol) => Cached("size_" + symbol.Name, () =>
@@ -266,10 +272,10 @@ sealed class OnnxGraph(OpRecorder recorder, IReadOnlyList<SizeVariant> variants)
         _ => throw new OnnxExportException($"ONNX export: dtype {dtype.Name()} has no ONNX type here"),
     });
 
-    static OnnxTensor ToProto(Tensor value, string name)
+    OnnxTensor ToProto(Tensor value, string name)
     {
         using var scope = TensorScope.Begin();
-        var data = value.Contiguous();
+        var data = (half && value.DType == DType.Float32 ? value.To(DType.Float16) : value).Contiguous();
         var proto = new OnnxTensor { Name = name, DataType = OnnxType(data.DType) };
         proto.Dims.Add(data.Shape);
         proto.RawData = ByteString.CopyFrom(data.ToBytes());

@@ -183,7 +183,7 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp[] variants)
         Raw(i) is Tensor t ? Cast(In(i), graph.TypeOf(t), dtype) : graph.Scalar(Double(i, 0), dtype);
 
     public string Cast(string value, DType from, DType to) =>
-        from == to ? value : graph.Node1("Cast", [value], ("to", (long)OnnxGraph.OnnxType(to)));
+        from == to ? value : graph.Node1("Cast", [value], ("to", (long)graph.TypeCode(to)));
 
     public OnnxExportException Fail(string why) =>
         new($"ONNX export: {op.FullName} called by {graph.Recorder.PathOf(op.Module)}: {why}");
