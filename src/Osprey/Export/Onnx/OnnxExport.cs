@@ -19,6 +19,7 @@ namespace Osprey.Export.Onnx;
 /// and mapping each call to ONNX operators (<see cref="AtenSymbolics"/>), as torch.onnx.export traces a module.
 /// Outputs, as the official exporters name them: classification and segmentation <c>logits</c>; YOLO <c>output0</c>
 /// (N, 4 + classes, anchors), centre-size boxes in input pixels then class probabilities (ultralytics' layout);
+/// with <see cref="OnnxExportOptions.Nms"/> (N, max_det, 6) detections instead (<see cref="YoloNmsGraph"/>);
 /// DETR <c>pred_logits</c> and <c>pred_boxes</c>. YOLO models are fused (conv + BN) first, as ultralytics exports them.
 /// </summary>
 public static class OnnxExport
@@ -50,6 +51,8 @@ public static class OnnxExport
             throw new ArgumentException($"ONNX export: {model.TypeName} is not an image model (IImageModel)");
         if (options.Opset != 17) throw new ArgumentException($"ONNX export: opset {options.Opset} is not supported (17 is)");
         if (options.Batch < 1) throw new ArgumentException($"ONNX export: batch must be at least 1, got {options.Batch}");
+        if (options.Nms != null && model is not YoloModel)
+            throw new ArgumentException($"ONNX export: NMS in the graph is for YOLO models, not {model.TypeName}");
         model.Eval();
         if (model is YoloModel yolo)
         {
@@ -166,19 +169,26 @@ public static class OnnxExport
                 throw new OnnxExportException($"ONNX export: no ONNX mapping for ATen operator {op.FullName}, called by {graph.Recorder.PathOf(op.Module)}");
             convert(new OpContext(graph, op, twins));
         }
-        proto.Input.Add(ValueInfo(graph, InputName, DType.Float32, input.Shape, DimNames(input.Shape, variants.Select(v => v.Input.Shape).ToArray(), graph, "")));
+        proto.Input.Add(ValueInfo(InputName, graph.TypeCode(DType.Float32), input.Shape, DimNames(input.Shape, variants.Select(v => v.Input.Shape).ToArray(), graph, "")));
         for (int o = 0; o < outputs.Count; o++)
         {
             var (name, tensor) = outputs[o];
             var value = graph.Value(tensor);
             var dtype = graph.TypeOf(tensor);
+            int elementType = graph.TypeCode(dtype);
+            var shape = graph.ShapeOf(tensor);
+            var dims = DimNames(shape, variants.Select(v => v.Outputs[o].Tensor.Shape).ToArray(), graph, name);
+            if (options.Nms is { } nms)
+            {
+                value = YoloNmsGraph.Append(graph, value, dtype, nms);
+                (elementType, shape) = (OnnxGraph.OnnxType(DType.Float32), [shape[0], nms.MaxDetections, 6]);
+                dims = [dims[0], null, null];
+            }
             var node = new NodeProto { OpType = "Identity", Name = "output_" + name };
             node.Input.Add(value);
             node.Output.Add(name);
             proto.Node.Add(node);
-            var shape = graph.ShapeOf(tensor);
-            var others = variants.Select(v => v.Outputs[o].Tensor.Shape).ToArray();
-            proto.Output.Add(ValueInfo(graph, name, dtype, shape, DimNames(shape, others, graph, name)));
+            proto.Output.Add(ValueInfo(name, elementType, shape, dims));
         }
         graph.Prune();
         var model = new ModelProto
@@ -205,9 +215,9 @@ public static class OnnxExport
             return follows ? symbol.Name : $"{output}_dim{d}";
         }).ToArray();
 
-    static ValueInfoProto ValueInfo(OnnxGraph graph, string name, DType dtype, long[] shape, string?[] symbols)
+    static ValueInfoProto ValueInfo(string name, int elementType, long[] shape, string?[] symbols)
     {
-        var type = new TypeProto.Types.Tensor { ElemType = graph.TypeCode(dtype), Shape = new TensorShapeProto() };
+        var type = new TypeProto.Types.Tensor { ElemType = elementType, Shape = new TensorShapeProto() };
         for (int i = 0; i < shape.Length; i++)
             type.Shape.Dim.Add(symbols[i] is { } symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
                 : new TensorShapeProto.Types.Dimension { DimValue = shape[i] });

@@ -22,6 +22,10 @@ public sealed record OnnxExportOptions
     /// <summary>Float16 weights and compute, input <c>images</c> and outputs float16 (ultralytics' half export:
     /// the caller casts its 0..1 input to float16).</summary>
     public bool Half { get; init; }
+    /// <summary>YOLO only: non-maximum suppression in the graph with these settings (one label per box), output0
+    /// (N, max_det, 6) x1, y1, x2, y2, score, class, zero rows after each image's detections; null: the decoded
+    /// (N, 4 + classes, A) output, for <see cref="Models.Detection.Boxes.NonMaxSuppression"/> as the post-step.</summary>
+    public Models.Detection.Boxes.NmsOptions? Nms { get; init; }
     public int Opset { get; init; } = 17;
     public string Task { get; init; } = "";
     public IReadOnlyList<string> Names { get; init; } = [];
