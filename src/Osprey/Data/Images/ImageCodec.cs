@@ -43,11 +43,13 @@ public static class ImageCodec
     /// files of at most <see cref="MaxFileBytes"/> are read (a FIFO or a link to /dev/zero is refused, not waited on).
     /// </summary>
     public static Tensor Read(string path, ImageReadMode mode = ImageReadMode.Unchanged, bool applyExifOrientation = true)
+        => Decode(ReadBytes(path), mode, path, applyExifOrientation);
+
+    static byte[] ReadBytes(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = UntrustedFile.ReadAllBytes(path, MaxFileBytes);
+            return UntrustedFile.ReadAllBytes(path, MaxFileBytes);
         }
         catch (FileNotFoundException)
         {
@@ -57,7 +59,29 @@ public static class ImageCodec
         {
             throw new ImageDecodeException(path, "an image", e.Message.StartsWith(path) ? e.Message[(path.Length + 2)..] : e.Message);
         }
-        return Decode(bytes, mode, path, applyExifOrientation);
+    }
+
+    /// <summary>
+    /// The same decoding as <see cref="Read"/> (codecs, limits, EXIF orientation) into managed memory, without libtorch:
+    /// 8-bit images only (a 16-bit PNG is refused, naming the file).
+    /// </summary>
+    public static HostImage ReadHost(string path, ImageReadMode mode = ImageReadMode.Unchanged, bool applyExifOrientation = true)
+    {
+        var bytes = ReadBytes(path);
+        var format = ImageFormats.Detect(bytes);
+        if (format is not (ImageFormat.Png or ImageFormat.Jpeg))
+            throw new ImageDecodeException(path, "an image", $"not a PNG or JPEG file (starts with {ImageFormats.Head(bytes)}); supported formats: PNG, JPEG");
+        bool png = format == ImageFormat.Png;
+        var image = DecodeWith(bytes, mode, path, png ? "PNG" : "JPEG", png, (pixels, info) => ToHost(pixels, info, path));
+        return !png && applyExifOrientation ? image.Oriented(ExifOrientation.Read(bytes)) : image;
+    }
+
+    static unsafe HostImage ToHost(IntPtr pixels, CodecImage info, string source)
+    {
+        if (info.BytesPerSample != 1) throw new ImageDecodeException(source, "PNG", "a 16-bit image; the managed decoder takes 8-bit images");
+        var data = new byte[(long)info.Height * info.Width * info.Channels];
+        new ReadOnlySpan<byte>((void*)pixels, data.Length).CopyTo(data);
+        return new HostImage(info.Height, info.Width, info.Channels, data);
     }
 
     /// <summary>Decodes PNG or JPEG bytes; <paramref name="source"/> names them in errors.</summary>
@@ -82,7 +106,10 @@ public static class ImageCodec
         }
     }
 
-    static unsafe Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, string codec, bool png)
+    static Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, string codec, bool png) =>
+        DecodeWith(data, mode, source, codec, png, ToChw);
+
+    static unsafe T DecodeWith<T>(ReadOnlySpan<byte> data, ImageReadMode mode, string source, string codec, bool png, Func<IntPtr, CodecImage, T> convert)
     {
         byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
         CodecImage info;
@@ -102,7 +129,7 @@ public static class ImageCodec
         if (status != CodecNative.Ok) throw new ImageDecodeException(source, codec, CodecNative.Message(err));
         try
         {
-            return ToChw(pixels, info);
+            return convert(pixels, info);
         }
         finally
         {
