@@ -54,7 +54,7 @@ public class OnnxClassifierTests
             var path = Path.Combine(dir.FullName, "model.onnx");
             OnnxExport.Export(model, new OnnxExportOptions
             {
-                Height = size, Width = size, Task = "classify", Names = ["a", "b", "c", "d", "e"], Mean = Mean, Std = Std,
+                Height = size, Width = size, DynamicBatch = true, Task = "classify", Names = ["a", "b", "c", "d", "e"], Mean = Mean, Std = Std,
             }, path);
             using var classifier = new OnnxClassifier(path);
 
