@@ -41,7 +41,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     }
 
     /// <summary>BatchNorm statistics away from (0, 1), so eval-mode normalization is exercised.</summary>
-    static void RandomizeNorms(Module model)
+    internal static void RandomizeNorms(Module model)
     {
         using var scope = TensorScope.Begin();
         using var noGrad = Autograd.NoGrad();

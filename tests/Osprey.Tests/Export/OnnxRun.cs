@@ -27,6 +27,22 @@ public static class OnnxRun
         });
     }
 
+    /// <summary>Runs a half export: <paramref name="input"/> rounded to float16, the float16 outputs read as float.</summary>
+    public static Dictionary<string, (float[] Values, long[] Shape)> RunHalf(byte[] model, Tensor input)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(model, options);
+        var dims = input.Shape.Select(d => (int)d).ToArray();
+        var half = input.Contiguous().ToArray<float>().Select(v => (Float16)v).ToArray();
+        var tensor = new DenseTensor<Float16>(half, dims);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, tensor)]);
+        return results.ToDictionary(r => r.Name, r =>
+        {
+            var t = r.AsTensor<Float16>();
+            return (t.ToArray().Select(v => (float)v).ToArray(), t.Dimensions.ToArray().Select(d => (long)d).ToArray());
+        });
+    }
+
     /// <summary>The model's own eval-mode outputs under the exported names.</summary>
     public static Dictionary<string, (float[] Values, long[] Shape)> Native(Module model, Tensor input)
     {

@@ -44,11 +44,13 @@ public static class ImageCodec
     /// files of at most <see cref="MaxFileBytes"/> are read (a FIFO or a link to /dev/zero is refused, not waited on).
     /// </summary>
     public static Tensor Read(string path, ImageReadMode mode = ImageReadMode.Unchanged, bool applyExifOrientation = true)
+        => Decode(ReadBytes(path), mode, path, applyExifOrientation);
+
+    static byte[] ReadBytes(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = UntrustedFile.ReadAllBytes(path, MaxFileBytes);
+            return UntrustedFile.ReadAllBytes(path, MaxFileBytes);
         }
         catch (FileNotFoundException)
         {
@@ -58,7 +60,30 @@ public static class ImageCodec
         {
             throw new ImageDecodeException(path, "an image", e.Message.StartsWith(path) ? e.Message[(path.Length + 2)..] : e.Message);
         }
-        return Decode(bytes, mode, path, applyExifOrientation);
+    }
+
+    /// <summary>
+    /// The same decoding as <see cref="Read"/> (codecs, limits, EXIF orientation) into managed memory, without libtorch:
+    /// 8-bit images only (a 16-bit PNG is refused, naming the file).
+    /// </summary>
+    public static HostImage ReadHost(string path, ImageReadMode mode = ImageReadMode.Unchanged, bool applyExifOrientation = true)
+    {
+        var bytes = ReadBytes(path);
+        var format = ImageFormats.Detect(bytes);
+        if (format is not (ImageFormat.Png or ImageFormat.Jpeg or ImageFormat.Tiff or ImageFormat.WebP))
+            throw new ImageDecodeException(path, "an image", $"not a PNG, JPEG, TIFF or WebP file (starts with {ImageFormats.Head(bytes)}); " +
+                                                             "the managed path reads PNG, JPEG, TIFF and WebP");
+        var image = DecodeWith(bytes, mode, path, format, (pixels, info) => ToHost(pixels, info, path, format));
+        return format == ImageFormat.Jpeg && applyExifOrientation ? image.Oriented(ExifOrientation.Read(bytes)) : image;
+    }
+
+    static unsafe HostImage ToHost(IntPtr pixels, CodecImage info, string source, ImageFormat format)
+    {
+        if (info.BytesPerSample != 1)
+            throw new ImageDecodeException(source, format.ToString().ToUpperInvariant(), "a 16-bit image; the managed decoder takes 8-bit images");
+        var data = new byte[(long)info.Height * info.Width * info.Channels];
+        new ReadOnlySpan<byte>((void*)pixels, data.Length).CopyTo(data);
+        return new HostImage(info.Height, info.Width, info.Channels, data);
     }
 
     /// <summary>Decodes PNG, JPEG, TIFF, WebP or BMP bytes; <paramref name="source"/> names them in errors.</summary>
@@ -88,7 +113,10 @@ public static class ImageCodec
         }
     }
 
-    static unsafe Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, ImageFormat format)
+    static Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, ImageFormat format) =>
+        DecodeWith(data, mode, source, format, ToChw);
+
+    static unsafe T DecodeWith<T>(ReadOnlySpan<byte> data, ImageReadMode mode, string source, ImageFormat format, Func<IntPtr, CodecImage, T> convert)
     {
         var codec = format.ToString().ToUpperInvariant();
         byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
@@ -111,7 +139,7 @@ public static class ImageCodec
         if (status != CodecNative.Ok) throw new ImageDecodeException(source, codec, CodecNative.Message(err));
         try
         {
-            return ToChw(pixels, info);
+            return convert(pixels, info);
         }
         finally
         {

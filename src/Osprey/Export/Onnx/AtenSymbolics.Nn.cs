@@ -153,6 +153,7 @@ static partial class AtenSymbolics
         var output = c.Ints(1, [], 2);
         long h = input[^2], w = input[^1];
         if (output[0] == 1 && output[1] == 1) { c.Out(g.Node1("GlobalAveragePool", [c.In(0)])); return; }
+        if (c.ShapeVaries(0)) { AdaptiveAvgPoolSized(c, output); return; }
         if (h % output[0] == 0 && w % output[1] == 0)
         {
             long[] k = [h / output[0], w / output[1]];
@@ -167,6 +168,29 @@ static partial class AtenSymbolics
             {
                 long start = i * size / bins, end = ((i + 1) * size + bins - 1) / bins;
                 var slice = g.Node1("Slice", [x, g.Ints(start), g.Ints(end), g.Ints(axis)]);
+                cells.Add(g.Node1("ReduceMean", [slice], ("axes", new[] { axis }), ("keepdims", 1L)));
+            }
+            x = cells.Count == 1 ? cells[0] : g.Node1("Concat", cells, ("axis", axis));
+        }
+        c.Out(x);
+    }
+
+    /// <summary>adaptive_avg_pool2d on an input whose size is known only at run time: the same windows, their bounds
+    /// computed in the graph from the input's shape (floor(i n / bins), ceil((i + 1) n / bins)).</summary>
+    static void AdaptiveAvgPoolSized(OpContext c, long[] output)
+    {
+        var g = c.Graph;
+        var x = c.In(0);
+        long rank = c.Rank(0);
+        foreach (var (axis, bins) in new[] { (rank - 2, output[0]), (rank - 1, output[1]) })
+        {
+            var size = g.Node1("Slice", [g.Node1("Shape", [x]), g.Ints(axis), g.Ints(axis + 1)]);
+            var cells = new List<string>();
+            for (long i = 0; i < bins; i++)
+            {
+                var start = g.Node1("Div", [g.Node1("Mul", [size, g.Ints(i)]), g.Ints(bins)]);
+                var end = g.Node1("Div", [g.Node1("Add", [g.Node1("Mul", [size, g.Ints(i + 1)]), g.Ints(bins - 1)]), g.Ints(bins)]);
+                var slice = g.Node1("Slice", [x, start, end, g.Ints(axis)]);
                 cells.Add(g.Node1("ReduceMean", [slice], ("axes", new[] { axis }), ("keepdims", 1L)));
             }
             x = cells.Count == 1 ? cells[0] : g.Node1("Concat", cells, ("axis", axis));
@@ -195,9 +219,8 @@ static partial class AtenSymbolics
             c.Out(g.Node1("Resize", [c.In(0), "", values], [.. attributes]));
             return;
         }
-        var size = c.Ints(1, [], 2);
         var leading = g.Node1("Slice", [g.Node1("Shape", [c.In(0)]), g.Ints(0), g.Ints(2)]);
-        var sizes = g.Node1("Concat", [leading, g.Ints(size)], ("axis", 0L));
+        var sizes = g.Node1("Concat", [leading, c.IntsValue(1, [])], ("axis", 0L));
         c.Out(g.Node1("Resize", [c.In(0), "", "", sizes], [.. attributes]));
     }
 

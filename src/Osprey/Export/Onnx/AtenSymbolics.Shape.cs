@@ -47,19 +47,22 @@ static partial class AtenSymbolics
         {
             var shape = c.ShapeOf(0);
             long dim = c.Dim(1, shape.Length);
-            long start = c.Int(2, 0), step = c.Int(4, 1);
+            long step = c.Int(4, 1);
+            long start = c.IntOf(c.Op, 2, 0);
             var endArg = c.Op.Args.Length > 3 && c.Op.Args[3].Value is long e ? e : long.MaxValue;
-            if (start == 0 && endArg >= shape[dim] && step == 1) { c.Out(c.In(0)); return; }
             var g = c.Graph;
-            var end = c.Op.Args.Length > 3 && c.Op.Args[3].Value is long ? c.IntsValue(3, []) : g.Ints(long.MaxValue);
-            c.Out(g.Node1("Slice", [c.In(0), g.Ints(start), end, g.Ints(dim), g.Ints(step)]));
+            var starts = c.IntsValueOf(call => [c.IntOf(call, 2, 0)]);
+            if (start == 0 && endArg >= shape[dim] && step == 1 && starts == g.Ints(0L) && !c.ShapeVaries(0)) { c.Out(c.In(0)); return; }
+            var end = c.IntsValueOf(call => [c.IntOf(call, 3, long.MaxValue)]);
+            c.Out(g.Node1("Slice", [c.In(0), starts, end, g.Ints(dim), g.Ints(step)]));
         };
         map["narrow"] = c =>
         {
             long dim = c.Dim(1, c.Rank(0));
-            long start = c.Int(2, 0), length = c.Int(3, 0);
             var g = c.Graph;
-            c.Out(g.Node1("Slice", [c.In(0), g.Ints(start), g.Ints(start + length), g.Ints(dim)]));
+            var start = c.IntsValueOf(call => [c.IntOf(call, 2, 0)]);
+            var end = c.IntsValueOf(call => [c.IntOf(call, 2, 0) + c.IntOf(call, 3, 0)]);
+            c.Out(g.Node1("Slice", [c.In(0), start, end, g.Ints(dim)]));
         };
         map["select"] = c =>
         {
@@ -74,9 +77,9 @@ static partial class AtenSymbolics
         map["expand"] = c =>
         {
             // -1 keeps a dimension: 1 under ONNX's broadcasting does the same.
-            var (first, second) = c.IntsTwice(1);
+            var (first, others) = c.IntsVariants(1);
             long[] Keep(long[] sizes) => sizes.Select(s => s == -1 ? 1 : s).ToArray();
-            c.Out(c.Graph.Node1("Expand", [c.In(0), c.Graph.IntsValue(Keep(first), Keep(second))]));
+            c.Out(c.Graph.Node1("Expand", [c.In(0), c.Graph.IntsValue(Keep(first), others.Select(Keep).ToArray())]));
         };
         map["expand_as"] = c => c.Out(c.Graph.Node1("Expand", [c.In(0), c.Graph.Node1("Shape", [c.In(1)])]));
         map["repeat"] = c =>

@@ -19,6 +19,7 @@ static partial class AtenSymbolics
         AddElementwise(map);
         AddNeuralNet(map);
         AddShape(map);
+        AddCreation(map);
         return map;
     }
 

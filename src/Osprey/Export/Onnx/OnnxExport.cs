@@ -19,6 +19,7 @@ namespace Osprey.Export.Onnx;
 /// and mapping each call to ONNX operators (<see cref="AtenSymbolics"/>), as torch.onnx.export traces a module.
 /// Outputs, as the official exporters name them: classification and segmentation <c>logits</c>; YOLO <c>output0</c>
 /// (N, 4 + classes, anchors), centre-size boxes in input pixels then class probabilities (ultralytics' layout);
+/// with <see cref="OnnxExportOptions.Nms"/> (N, max_det, 6) detections instead (<see cref="YoloNmsGraph"/>);
 /// DETR <c>pred_logits</c> and <c>pred_boxes</c>. YOLO models are fused (conv + BN) first, as ultralytics exports them.
 /// </summary>
 public static class OnnxExport
@@ -50,6 +51,8 @@ public static class OnnxExport
             throw new ArgumentException($"ONNX export: {model.TypeName} is not an image model (IImageModel)");
         if (options.Opset != 17) throw new ArgumentException($"ONNX export: opset {options.Opset} is not supported (17 is)");
         if (options.Batch < 1) throw new ArgumentException($"ONNX export: batch must be at least 1, got {options.Batch}");
+        if (options.Nms != null && model is not YoloModel)
+            throw new ArgumentException($"ONNX export: NMS in the graph is for YOLO models, not {model.TypeName}");
         model.Eval();
         if (model is YoloModel yolo)
         {
@@ -59,20 +62,51 @@ public static class OnnxExport
         using var scope = TensorScope.Begin();
         using var noGrad = Autograd.NoGrad();
         long batch1 = options.DynamicBatch ? Math.Max(options.Batch, 2) : options.Batch;
-        using var first = Trace(model, imageModel, options, batch1);
-        using var second = options.DynamicBatch ? Trace(model, imageModel, options, batch1 + 1) : null;
-        var graph = new OnnxGraph(first.Recorder, second?.Recorder, batch1);
-        return Write(graph, first, second, options).ToByteArray();
+        long step = options.SizeStep ?? SizeStepOf(model);
+        if (step < 1) throw new ArgumentException($"ONNX export: size step must be at least 1, got {step}");
+        var symbols = new List<SizeSymbol>();
+        if (options.DynamicBatch) symbols.Add(new SizeSymbol("batch", 0, batch1, 1));
+        if (options.DynamicSize)
+        {
+            symbols.Add(new SizeSymbol("height", 2, options.Height, step));
+            symbols.Add(new SizeSymbol("width", 3, options.Width, step));
+        }
+        long[] shape = [batch1, options.Channels, options.Height, options.Width];
+        using var first = Trace(model, imageModel, shape);
+        var variants = new List<Traced>();
+        try
+        {
+            foreach (var symbol in symbols)
+            {
+                var varied = shape.ToArray();
+                varied[symbol.Axis] += symbol.Step;
+                variants.Add(Trace(model, imageModel, varied));
+            }
+            var graph = new OnnxGraph(first.Recorder, symbols.Select((s, k) => new SizeVariant(s, variants[k].Recorder)).ToArray(), options.Half);
+            return Write(graph, first, variants, options).ToByteArray();
+        }
+        finally
+        {
+            foreach (var v in variants) v.Dispose();
+        }
     }
+
+    /// <summary>The spacing of input sizes at which every feature map of the model scales exactly.</summary>
+    static long SizeStepOf(Module model) => model switch
+    {
+        YoloModel yolo => (long)yolo.MaxStride,
+        UNet => 16,
+        _ => 32,
+    };
 
     sealed record Traced(OpRecorder Recorder, Tensor Input, List<(string Name, Tensor Tensor)> Outputs) : IDisposable
     {
         public void Dispose() => Recorder.Dispose();
     }
 
-    static Traced Trace(Module model, IImageModel imageModel, OnnxExportOptions options, long batch)
+    static Traced Trace(Module model, IImageModel imageModel, long[] shape)
     {
-        var input = Tensor.Randn([batch, options.Channels, options.Height, options.Width]);
+        var input = Tensor.Randn(shape);
         var recorder = OpRecorder.Start(model);
         try
         {
@@ -100,41 +134,63 @@ public static class OnnxExport
         _ => throw new OnnxExportException($"ONNX export: {model.TypeName} returned {output.GetType().Name}, which has no ONNX layout"),
     };
 
-    static ModelProto Write(OnnxGraph graph, Traced first, Traced? second, OnnxExportOptions options)
+    static ModelProto Write(OnnxGraph graph, Traced first, List<Traced> variants, OnnxExportOptions options)
     {
         var proto = graph.Proto;
         var (input, outputs) = (first.Input, first.Outputs);
         graph.Bind(input, InputName, input.Shape, DType.Float32);
         var ops = first.Recorder.Ops;
-        var twins = second?.Recorder.Ops;
-        if (second != null) graph.BindTwin(second.Input, second.Input.Shape);
-        if (twins != null && (twins.Count != ops.Count || ops.Where((op, k) => op.FullName != twins[k].FullName).Any()))
-            throw new OnnxExportException($"ONNX export: {first.Recorder.Root?.TypeName} runs different operators at batch {graph.Batch1} and {graph.Batch1 + 1}; export with a fixed batch");
+        for (int v = 0; v < variants.Count; v++)
+        {
+            var twins = variants[v].Recorder.Ops;
+            graph.Variants[v].Bind(variants[v].Input, variants[v].Input.Shape);
+            if (twins.Count != ops.Count || ops.Where((op, k) => op.FullName != twins[k].FullName).Any())
+                throw new OnnxExportException($"ONNX export: {first.Recorder.Root?.TypeName} runs different operators when the input's {graph.Variants[v].Symbol.Name} changes; export with a fixed {graph.Variants[v].Symbol.Name}");
+        }
         for (int k = 0; k < ops.Count; k++)
         {
             var op = ops[k];
-            var twin = twins?[k];
-            if (twin != null)
-                for (int j = 0; j < twin.Outputs.Length; j++) graph.BindTwin(twin.Outputs[j], twin.OutputShapes[j]);
+            var twins = variants.Select(v => v.Recorder.Ops[k]).ToArray();
+            for (int v = 0; v < twins.Length; v++)
+                for (int j = 0; j < twins[v].Outputs.Length; j++) graph.Variants[v].Bind(twins[v].Outputs[j], twins[v].OutputShapes[j]);
             if (op.IsDynamic && op.Outputs.Length == 0 && op.Results.Any(r => r.IsNumber))
                 throw new OnnxExportException($"ONNX export: {op.FullName}, called by {graph.Recorder.PathOf(op.Module)}, reads a number from the input (data-dependent control flow cannot be traced)");
-            if (!op.IsDynamic || op.Outputs.Length == 0) continue;
+            if (op.Outputs.Length == 0) continue;
+            // A constant whose sizes follow the input's (a mask, an anchor grid) is computed in the graph too.
+            bool sized = !op.IsDynamic && (OpContext.ArgsVary(op, twins) || op.Args.Any(a => a.Value switch
+            {
+                Tensor t => graph.IsComputed(t),
+                Tensor[] list => list.Any(graph.IsComputed),
+                _ => false,
+            }));
+            if (!op.IsDynamic && !sized) continue;
             var key = op.Name.StartsWith("aten::", StringComparison.Ordinal) ? op.Name[6..] : op.Name;
             if (!AtenSymbolics.TryGet(key, out var convert))
                 throw new OnnxExportException($"ONNX export: no ONNX mapping for ATen operator {op.FullName}, called by {graph.Recorder.PathOf(op.Module)}");
-            convert(new OpContext(graph, op, twin));
+            convert(new OpContext(graph, op, twins));
         }
-        proto.Input.Add(ValueInfo(InputName, DType.Float32, input.Shape, options.DynamicBatch));
-        foreach (var (name, tensor) in outputs)
+        proto.Input.Add(ValueInfo(InputName, graph.TypeCode(DType.Float32), input.Shape, DimNames(input.Shape, variants.Select(v => v.Input.Shape).ToArray(), graph, "")));
+        for (int o = 0; o < outputs.Count; o++)
         {
+            var (name, tensor) = outputs[o];
             var value = graph.Value(tensor);
             var dtype = graph.TypeOf(tensor);
+            int elementType = graph.TypeCode(dtype);
+            var shape = graph.ShapeOf(tensor);
+            var dims = DimNames(shape, variants.Select(v => v.Outputs[o].Tensor.Shape).ToArray(), graph, name);
+            if (options.Nms is { } nms)
+            {
+                value = YoloNmsGraph.Append(graph, value, dtype, nms);
+                (elementType, shape) = (OnnxGraph.OnnxType(DType.Float32), [shape[0], nms.MaxDetections, 6]);
+                dims = [dims[0], null, null];
+            }
             var node = new NodeProto { OpType = "Identity", Name = "output_" + name };
             node.Input.Add(value);
             node.Output.Add(name);
             proto.Node.Add(node);
-            proto.Output.Add(ValueInfo(name, dtype, graph.ShapeOf(tensor), options.DynamicBatch));
+            proto.Output.Add(ValueInfo(name, elementType, shape, dims));
         }
+        graph.Prune();
         var model = new ModelProto
         {
             IrVersion = 8,
@@ -147,11 +203,23 @@ public static class OnnxExport
         return model;
     }
 
-    static ValueInfoProto ValueInfo(string name, DType dtype, long[] shape, bool dynamicBatch)
+    /// <summary>A symbol for each axis whose size changes between the traces: the input axis's name when it follows
+    /// that axis alone, else the output's name and axis (ultralytics writes <c>anchors</c> as such a symbol).</summary>
+    static string?[] DimNames(long[] shape, long[][] others, OnnxGraph graph, string output) =>
+        shape.Select((size, d) =>
+        {
+            var varying = Enumerable.Range(0, others.Length).Where(v => others[v][d] != size).ToArray();
+            if (varying.Length == 0) return null;
+            var symbol = graph.Variants[varying[0]].Symbol;
+            bool follows = varying.Length == 1 && symbol.Axis == d && size == symbol.Base && others[varying[0]][d] == symbol.Base + symbol.Step;
+            return follows ? symbol.Name : $"{output}_dim{d}";
+        }).ToArray();
+
+    static ValueInfoProto ValueInfo(string name, int elementType, long[] shape, string?[] symbols)
     {
-        var type = new TypeProto.Types.Tensor { ElemType = OnnxGraph.OnnxType(dtype), Shape = new TensorShapeProto() };
+        var type = new TypeProto.Types.Tensor { ElemType = elementType, Shape = new TensorShapeProto() };
         for (int i = 0; i < shape.Length; i++)
-            type.Shape.Dim.Add(i == 0 && dynamicBatch ? new TensorShapeProto.Types.Dimension { DimParam = "batch" }
+            type.Shape.Dim.Add(symbols[i] is { } symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
                 : new TensorShapeProto.Types.Dimension { DimValue = shape[i] });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = type } };
     }

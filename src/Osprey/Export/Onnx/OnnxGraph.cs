@@ -7,14 +7,16 @@ using OnnxTensor = Osprey.Export.Onnx.Schema.TensorProto;
 namespace Osprey.Export.Onnx;
 
 /// <summary>
-/// The ONNX graph being written from a trace: nodes, initializers and the name of each traced tensor. Dynamic
-/// tensors are named by the node that made them; a constant tensor read by a node becomes an initializer (a
-/// parameter or buffer under its state-dict name, anything else folded to its traced value).
+/// The ONNX graph being written from a trace: nodes, initializers and the name of each traced tensor. Tensors the
+/// graph computes (from the input, or from the input's sizes) are named by the node that made them; a constant tensor
+/// read by a node becomes an initializer (a parameter or buffer under its state-dict name, anything else folded to
+/// its traced value). <paramref name="variants"/> are the second traces of the symbolic axes (<see cref="SizeSymbol"/>).
+/// With <paramref name="half"/> every float32 value of the trace is written as float16 (weights, constants, casts,
+/// the input and outputs), as ultralytics' half export converts the model and its input.
 /// </summary>
-sealed class OnnxGraph(OpRecorder recorder, OpRecorder? twin = null, long batch1 = 0)
+sealed class OnnxGraph(OpRecorder recorder, IReadOnlyList<SizeVariant> variants, bool half = false)
 {
-    readonly Dictionary<Tensor, long[]> twinShapes = new(ReferenceEqualityComparer.Instance);
-    string? batchValue;
+    readonly Dictionary<string, string> sizeValues = [];
     readonly Dictionary<Tensor, string> names = new(ReferenceEqualityComparer.Instance);
     readonly Dictionary<Tensor, long[]> shapes = new(ReferenceEqualityComparer.Instance);
     readonly Dictionary<Tensor, DType> types = new(ReferenceEqualityComparer.Instance);
@@ -25,51 +27,96 @@ sealed class OnnxGraph(OpRecorder recorder, OpRecorder? twin = null, long batch1
 
     public GraphProto Proto { get; } = new() { Name = "osprey" };
     public OpRecorder Recorder => recorder;
-    /// <summary>The batch of the first trace (the second traced B + 1) when the batch is dynamic.</summary>
-    public long Batch1 => batch1;
+    public IReadOnlyList<SizeVariant> Variants => variants;
+    public bool Half => half;
 
-    public void BindTwin(Tensor t, long[] shape) => twinShapes[t] = shape;
+    /// <summary>The ONNX element type of a traced dtype in this graph (float32 is float16 in a half graph).</summary>
+    public int TypeCode(DType dtype) => OnnxType(half && dtype == DType.Float32 ? DType.Float16 : dtype);
 
-    public long[] TwinShapeOf(Tensor t) =>
-        twinShapes.TryGetValue(t, out var s) ? s : twin!.ConstantValue(t).Shape;
+    /// <summary>The input's size on <paramref name="symbol"/>'s axis as a one-element int64 vector.</summary>
+    public string SizeValue(SizeSymbol symbol) => Cached("size_" + symbol.Name, () =>
+        Node1("Slice", [Node1("Shape", [OnnxExport.InputName]), Ints(symbol.Axis), Ints(symbol.Axis + 1)]));
 
-    /// <summary>The input's batch as a one-element int64 vector.</summary>
-    string BatchValue() =>
-        batchValue ??= Node1("Slice", [Node1("Shape", [OnnxExport.InputName]), Ints(0), Ints(1)]);
+    /// <summary>(size - Base) / Step: how many steps the run's input is from the traced one on this axis.</summary>
+    string StepsValue(SizeSymbol s) => Cached("steps_" + s.Name, () =>
+    {
+        var offset = s.Base == 0 ? SizeValue(s) : Node1("Sub", [SizeValue(s), Ints(s.Base)]);
+        return s.Step == 1 ? offset : Node1("Div", [offset, Ints(s.Step)]);
+    });
+
+    string Cached(string key, Func<string> make)
+    {
+        if (!sizeValues.TryGetValue(key, out var value)) sizeValues[key] = value = make();
+        return value;
+    }
 
     /// <summary>
-    /// An int64 vector whose entries were <paramref name="first"/> at batch B and <paramref name="second"/> at B + 1:
-    /// equal entries are constants, the others a N + b with a = second - first.
+    /// An int64 vector that was <paramref name="first"/> in the first trace and <paramref name="others"/>[v] in the
+    /// trace of <see cref="Variants"/>[v]: entries equal in every trace are constants, the others are computed from
+    /// the input's sizes (<see cref="SizeSymbol"/>).
     /// </summary>
-    public string IntsValue(long[] first, long[] second)
+    public string IntsValue(long[] first, IReadOnlyList<long[]> others)
     {
-        if (first.Length != second.Length) throw new OnnxExportException("ONNX export: an int list's length depends on the batch size");
-        if (first.SequenceEqual(second)) return Ints(first);
+        if (others.Any(o => o.Length != first.Length)) throw new OnnxExportException("ONNX export: an int list's length depends on the input's size");
         var pieces = new List<string>();
         var run = new List<long>();
         for (int k = 0; k < first.Length; k++)
         {
-            if (first[k] == second[k]) { run.Add(first[k]); continue; }
+            var varying = Enumerable.Range(0, others.Count).Where(v => others[v][k] != first[k])
+                                    .Select(v => (variants[v].Symbol, Second: others[v][k])).ToList();
+            if (varying.Count == 0) { run.Add(first[k]); continue; }
             if (run.Count > 0) { pieces.Add(Ints([.. run])); run.Clear(); }
-            long a = second[k] - first[k], b = first[k] - a * batch1;
-            var scaled = a == 1 ? BatchValue() : Node1("Mul", [BatchValue(), Ints(a)]);
-            pieces.Add(b == 0 ? scaled : Node1("Add", [scaled, Ints(b)]));
+            pieces.Add(SizeEntry(first[k], varying));
         }
         if (run.Count > 0) pieces.Add(Ints([.. run]));
         return pieces.Count == 1 ? pieces[0] : Node1("Concat", pieces, ("axis", 0L));
     }
 
+    /// <summary>The same int in every trace (no symbolic axis), or the batch/size-dependent entry computed.</summary>
+    public string IntsValue(long[] values) => IntsValue(values, variants.Select(_ => values).ToArray());
+
+    string SizeEntry(long first, List<(SizeSymbol Symbol, long Second)> varying)
+    {
+        if (varying.Count == 1)
+        {
+            var (s, second) = varying[0];
+            long d = second - first;
+            var scaled = d == 1 ? StepsValue(s) : Node1("Mul", [StepsValue(s), Ints(d)]);
+            return first == 0 ? scaled : Node1("Add", [scaled, Ints(first)]);
+        }
+        foreach (var (s, second) in varying)
+            if (second * s.Base != first * (s.Base + s.Step))
+                throw new OnnxExportException($"ONNX export: a traced size ({first}) changes with {string.Join(" and ", varying.Select(v => v.Symbol.Name))} " +
+                                              "but is neither affine in one of them nor proportional to their product; export with a fixed size");
+        var product = Ints(first);
+        long denominator = 1;
+        foreach (var (s, _) in varying)
+        {
+            product = Node1("Mul", [product, SizeValue(s)]);
+            denominator *= s.Base;
+        }
+        return Node1("Div", [product, Ints(denominator)]);
+    }
+
     /// <summary>
-    /// A constant that the two traces made with different shapes (per image, as a positional encoding or queries
-    /// repeated over the batch): a batch-dependent axis of size a B is written as its first a entries and tiled B
-    /// times; refused unless the constant is exactly that repetition.
+    /// A constant that the traces made with different shapes (per image, as an embedding repeated over the batch): a
+    /// batch axis of size a B is written as its first a entries and tiled B times; refused unless the constant is
+    /// exactly that repetition, and refused when it changes with the height or width (no recorded call computes it).
     /// </summary>
-    public string BatchConstant(Tensor t, Tensor second, OpContext context)
+    public string SizedConstant(Tensor t, IReadOnlyList<Tensor?> others, OpContext context)
     {
         var value = recorder.ConstantValue(t);
-        var other = twin!.ConstantValue(second);
-        long[] s1 = value.Shape, s2 = other.Shape;
-        if (s1.SequenceEqual(s2)) return Value(t);
+        int batchVariant = -1;
+        for (int v = 0; v < others.Count; v++)
+        {
+            if (others[v] is not { } other || variants[v].Recorder.ConstantValue(other).Shape.SequenceEqual(value.Shape)) continue;
+            if (variants[v].Symbol.Axis != 0)
+                throw context.Fail($"a constant {value.Describe()} changes with the input's {variants[v].Symbol.Name} but no recorded call computes it; export with a fixed size");
+            batchVariant = v;
+        }
+        if (batchVariant < 0) return Value(t);
+        var batch = variants[batchVariant].Symbol;
+        long[] s1 = value.Shape, s2 = variants[batchVariant].Recorder.ConstantValue(others[batchVariant]!).Shape;
         if (s1.Length != s2.Length) throw context.Fail("a constant's rank depends on the batch size");
         using var scope = TensorScope.Begin();
         var slice = value;
@@ -80,16 +127,37 @@ sealed class OnnxGraph(OpRecorder recorder, OpRecorder? twin = null, long batch1
             repeats1[d] = repeats2[d] = 1;
             if (s1[d] == s2[d]) continue;
             long a = s2[d] - s1[d];
-            if (a <= 0 || s1[d] != a * batch1)
-                throw context.Fail($"a constant's axis {d} has {s1[d]} and {s2[d]} entries at batch {batch1} and {batch1 + 1}; export with a fixed batch");
+            if (a <= 0 || s1[d] != a * batch.Base)
+                throw context.Fail($"a constant's axis {d} has {s1[d]} and {s2[d]} entries at batch {batch.Base} and {batch.Base + 1}; export with a fixed batch");
             slice = slice.Narrow(d, 0, a);
-            (repeats1[d], repeats2[d]) = (batch1, batch1 + 1);
+            (repeats1[d], repeats2[d]) = (batch.Base, batch.Base + 1);
         }
         if (!slice.Repeat(repeats1).Equal(value))
             throw context.Fail($"a constant {value.Describe()} differs between the images of the batch; export with a fixed batch");
         var name = Fresh("batch_const");
         Proto.Initializer.Add(ToProto(slice, name));
-        return Node1("Tile", [name, IntsValue(repeats1, repeats2)]);
+        var repeats = variants.Select((_, v) => v == batchVariant ? repeats2 : repeats1).ToArray();
+        return Node1("Tile", [name, IntsValue(repeats1, repeats)]);
+    }
+
+    /// <summary>Drops the nodes and initializers that no output needs (size-dependent constants nothing reads).</summary>
+    public void Prune()
+    {
+        var needed = new HashSet<string>(Proto.Output.Select(o => o.Name));
+        var kept = new List<NodeProto>();
+        for (int k = Proto.Node.Count - 1; k >= 0; k--)
+        {
+            var node = Proto.Node[k];
+            if (!node.Output.Any(needed.Contains)) continue;
+            kept.Add(node);
+            needed.UnionWith(node.Input.Where(i => i.Length > 0));
+        }
+        kept.Reverse();
+        Proto.Node.Clear();
+        Proto.Node.Add(kept);
+        var initializers = Proto.Initializer.Where(i => needed.Contains(i.Name)).ToList();
+        Proto.Initializer.Clear();
+        Proto.Initializer.Add(initializers);
     }
 
     /// <summary>A fresh value name.</summary>
@@ -116,12 +184,15 @@ sealed class OnnxGraph(OpRecorder recorder, OpRecorder? twin = null, long batch1
 
     public bool IsDynamic(Tensor t) => recorder.IsDynamic(t);
 
+    /// <summary>Whether a node of the graph computes <paramref name="t"/> (it depends on the input or on its sizes).</summary>
+    public bool IsComputed(Tensor t) => names.ContainsKey(t);
+
     /// <summary>The ONNX value holding <paramref name="t"/>: its node's output, or an initializer for a constant.</summary>
     public string Value(Tensor t)
     {
+        if (names.TryGetValue(t, out var n)) return n;
         if (recorder.IsDynamic(t))
-            return names.TryGetValue(t, out var n) ? n
-                : throw new OnnxExportException($"tensor {t.Describe()} depends on the input but no recorded call made it");
+            throw new OnnxExportException($"tensor {t.Describe()} depends on the input but no recorded call made it");
         if (initializerOf.TryGetValue(t, out var existing)) return existing;
         var value = recorder.ConstantValue(t);
         if (initializerOf.TryGetValue(value, out existing)) return initializerOf[t] = existing;
@@ -201,10 +272,10 @@ sealed class OnnxGraph(OpRecorder recorder, OpRecorder? twin = null, long batch1
         _ => throw new OnnxExportException($"ONNX export: dtype {dtype.Name()} has no ONNX type here"),
     });
 
-    static OnnxTensor ToProto(Tensor value, string name)
+    OnnxTensor ToProto(Tensor value, string name)
     {
         using var scope = TensorScope.Begin();
-        var data = value.Contiguous();
+        var data = (half && value.DType == DType.Float32 ? value.To(DType.Float16) : value).Contiguous();
         var proto = new OnnxTensor { Name = name, DataType = OnnxType(data.DType) };
         proto.Dims.Add(data.Shape);
         proto.RawData = ByteString.CopyFrom(data.ToBytes());

@@ -15,6 +15,8 @@ static class OnnxMetadata
         if (o.Stride is { } stride) yield return ("stride", stride.ToString(CultureInfo.InvariantCulture));
         yield return ("batch", o.Batch.ToString(CultureInfo.InvariantCulture));
         yield return ("imgsz", $"[{o.Height}, {o.Width}]");
+        yield return ("half", o.Half ? "True" : "False");
+        yield return ("nms", o.Nms != null ? "True" : "False");
         yield return ("channels", o.Channels.ToString(CultureInfo.InvariantCulture));
         if (o.Names.Count > 0)
             yield return ("names", "{" + string.Join(", ", o.Names.Select((n, i) => $"{i}: {PythonString(n)}")) + "}");

@@ -5,13 +5,14 @@ namespace Osprey.Export.Onnx;
 
 /// <summary>One recorded call being converted: its arguments read with ATen's schema defaults, its outputs bound.</summary>
 /// <remarks>
-/// For a dynamic batch the model is traced twice (batch B and B + 1) and <paramref name="twin"/> is this call in the
-/// second trace. A number argument that differs between the traces depends on the batch: plain reads refuse it
-/// (naming the operator and module), and the converters that can take it build it in the graph from the input's
-/// batch as a*N + b (<see cref="IntsValue"/>, <see cref="OutShapeValue"/>). A constant whose shape differs (a
-/// mask or an embedding repeated per image) is written once and expanded to the batch.
+/// With symbolic axes the model is traced again once per axis (<see cref="SizeSymbol"/>) and
+/// <paramref name="variants"/>[v] is this call in the trace of <see cref="OnnxGraph.Variants"/>[v]. A number
+/// argument that differs between the traces depends on the input's sizes: plain reads refuse it (naming the operator
+/// and module), and the converters that can take it build it in the graph from the input's shape
+/// (<see cref="IntsValue"/>, <see cref="OutShapeValue"/>). A constant whose shape differs only with the batch (an
+/// embedding repeated per image) is written once and tiled to the batch.
 /// </remarks>
-sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp? twin = null)
+sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp[] variants)
 {
     public OnnxGraph Graph => graph;
     public RecordedOp Op => op;
@@ -19,20 +20,40 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp? twin = null)
     object? Raw(int i)
     {
         var v = RawOf(op, i);
-        if (twin != null && v is not Torch.Tensor and not Torch.Tensor[] && !SameValue(v, RawOf(twin, i)))
-            throw Fail($"argument {i} ({op.Args[i]} vs {twin.Args[i]} at batch {graph.Batch1} and {graph.Batch1 + 1}) depends on the batch size; export with a fixed batch");
+        if (v is Torch.Tensor or Torch.Tensor[]) return v;
+        for (int k = 0; k < variants.Length; k++)
+            if (!SameValue(v, RawOf(variants[k], i)))
+                throw Fail($"argument {i} ({op.Args[i]} vs {variants[k].Args[i]} when the input's {graph.Variants[k].Symbol.Name} changes) depends on the input's size; export with a fixed {graph.Variants[k].Symbol.Name}");
         return v;
     }
 
     static object? RawOf(RecordedOp call, int i) => i < call.Args.Length && call.Args[i].Value is var v and not Arg ? v : null;
 
-    static long[]? AsInts(object? v) => v switch { long l => [l], long[] list => list, _ => null };
+    static long[]? AsInts(object? v) => v switch
+    {
+        long l => [l],
+        long[] list => list,
+        double d when d == Math.Floor(d) => [(long)d],
+        _ => null,
+    };
 
-    /// <summary>An int list argument in both traces (the same list twice without a dynamic batch).</summary>
-    public (long[] First, long[] Second) IntsTwice(int i)
+    /// <summary>Whether a number argument of <paramref name="call"/> differs in one of its variants.</summary>
+    public static bool ArgsVary(RecordedOp call, RecordedOp[] variants)
+    {
+        for (int i = 0; i < call.Args.Length; i++)
+        {
+            var v = RawOf(call, i);
+            if (v is Torch.Tensor or Torch.Tensor[]) continue;
+            if (variants.Any(other => !SameValue(v, RawOf(other, i)))) return true;
+        }
+        return false;
+    }
+
+    /// <summary>An int list argument in every trace (the same list each time without symbolic axes).</summary>
+    public (long[] First, long[][] Others) IntsVariants(int i)
     {
         var first = AsInts(RawOf(op, i)) ?? throw Fail($"argument {i} is not an int list");
-        return (first, twin == null ? first : AsInts(RawOf(twin, i)) ?? first);
+        return (first, variants.Select(v => AsInts(RawOf(v, i)) ?? first).ToArray());
     }
 
     static bool SameValue(object? a, object? b) => (a, b) switch
@@ -43,13 +64,14 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp? twin = null)
         _ => Equals(a, b),
     };
 
-    /// <summary>An int list argument as an int64 vector value, batch-dependent entries computed from the input.</summary>
-    public string IntsValue(int i, long[] fallback)
-    {
-        var first = AsInts(RawOf(op, i)) ?? fallback;
-        var second = twin == null ? first : AsInts(RawOf(twin, i)) ?? fallback;
-        return graph.IntsValue(first, second);
-    }
+    /// <summary>An int list argument as an int64 vector value, size-dependent entries computed from the input.</summary>
+    public string IntsValue(int i, long[] fallback) => IntsValueOf(call => AsInts(RawOf(call, i)) ?? fallback);
+
+    /// <summary>Ints read from the call by <paramref name="read"/> in every trace, as an int64 vector value.</summary>
+    public string IntsValueOf(Func<RecordedOp, long[]> read) => graph.IntsValue(read(op), variants.Select(read).ToArray());
+
+    /// <summary>Number argument <paramref name="i"/> of <paramref name="call"/> as an int (for <see cref="IntsValueOf"/>).</summary>
+    public long IntOf(RecordedOp call, int i, long fallback) => AsInts(RawOf(call, i)) is [var v] ? v : fallback;
 
     /// <summary>The output's shape as an int64 vector value (leading dimensions equal to input 0's copied as 0).</summary>
     public string OutShapeValue()
@@ -61,13 +83,20 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp? twin = null)
             return spec;
         }
         var first = Spec(op.OutputShapes[0], ShapeOf(0));
-        if (twin == null) return graph.Ints(first);
-        var second = Spec(twin.OutputShapes[0], graph.TwinShapeOf((Tensor)twin.Args[0].Value!));
-        if (first.Length != second.Length) throw Fail("the output rank depends on the batch size");
+        var others = variants.Select((v, k) => Spec(v.OutputShapes[0], graph.Variants[k].ShapeOf((Tensor)v.Args[0].Value!))).ToArray();
+        if (others.Any(o => o.Length != first.Length)) throw Fail("the output rank depends on the input's size");
         for (int k = 0; k < first.Length; k++)
-            if ((first[k] == 0) != (second[k] == 0)) { first[k] = op.OutputShapes[0][k]; second[k] = twin.OutputShapes[0][k]; }
-        return graph.IntsValue(first, second);
+            if (others.Any(o => (o[k] == 0) != (first[k] == 0)))
+            {
+                first[k] = op.OutputShapes[0][k];
+                for (int v = 0; v < others.Length; v++) others[v][k] = variants[v].OutputShapes[0][k];
+            }
+        return graph.IntsValue(first, others);
     }
+
+    /// <summary>Whether tensor argument <paramref name="i"/> has another shape in one of the variant traces.</summary>
+    public bool ShapeVaries(int i) =>
+        variants.Select((v, k) => graph.Variants[k].ShapeOf((Tensor)RawOf(v, i)!)).Any(s => !s.SequenceEqual(ShapeOf(i)));
 
     public bool Has(int i) => Raw(i) != null;
 
@@ -78,18 +107,18 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp? twin = null)
     public Tensor[] Tensors(int i) => Raw(i) as Tensor[] ?? throw Fail($"argument {i} is not a tensor list");
 
     /// <summary>The ONNX value of tensor argument <paramref name="i"/>.</summary>
-    public string In(int i) => ValueOf(Tensor(i), twin == null ? null : RawOf(twin, i) as Tensor);
+    public string In(int i) => ValueOf(Tensor(i), variants.Select(v => RawOf(v, i) as Tensor).ToArray());
 
     /// <summary>The ONNX values of tensor-list argument <paramref name="i"/>.</summary>
     public string[] ListValues(int i)
     {
         var list = Tensors(i);
-        var twins = twin == null ? null : RawOf(twin, i) as Tensor[];
-        return list.Select((t, k) => ValueOf(t, twins?[k])).ToArray();
+        var others = variants.Select(v => RawOf(v, i) as Tensor[]).ToArray();
+        return list.Select((t, k) => ValueOf(t, others.Select(o => o?[k]).ToArray())).ToArray();
     }
 
-    string ValueOf(Tensor t, Tensor? second) =>
-        second != null && !graph.IsDynamic(t) ? graph.BatchConstant(t, second, this) : graph.Value(t);
+    string ValueOf(Tensor t, Tensor?[] others) =>
+        others.Length > 0 && !graph.IsComputed(t) && !graph.IsDynamic(t) ? graph.SizedConstant(t, others, this) : graph.Value(t);
 
     public long[] ShapeOf(int i) => graph.ShapeOf(Tensor(i));
 
@@ -154,7 +183,7 @@ sealed class OpContext(OnnxGraph graph, RecordedOp op, RecordedOp? twin = null)
         Raw(i) is Tensor t ? Cast(In(i), graph.TypeOf(t), dtype) : graph.Scalar(Double(i, 0), dtype);
 
     public string Cast(string value, DType from, DType to) =>
-        from == to ? value : graph.Node1("Cast", [value], ("to", (long)OnnxGraph.OnnxType(to)));
+        from == to ? value : graph.Node1("Cast", [value], ("to", (long)graph.TypeCode(to)));
 
     public OnnxExportException Fail(string why) =>
         new($"ONNX export: {op.FullName} called by {graph.Recorder.PathOf(op.Module)}: {why}");

@@ -1,24 +1,22 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Osprey.Data;
 using Osprey.Data.Images;
 using Osprey.Export.Onnx;
 using Osprey.Training.Classification;
-using Tensor = Osprey.Torch.Tensor;
-using TensorScope = Osprey.Torch.TensorScope;
 
 namespace Osprey.Inference.Onnx;
 
 /// <summary>
 /// Runs an exported classifier with ONNX Runtime: classes, input size, channels and normalization come from the
 /// file's metadata (as <c>osprey export</c> writes it); each image is prepared as the native <see cref="Classifier"/>
-/// prepares it (resize, 0..1, normalize) and the results are the same <see cref="Prediction"/> records.
+/// prepares it (resize, 0..1, normalize), in managed code (<see cref="HostPreprocess"/>: no libtorch tensor is made),
+/// and the results are the same <see cref="Prediction"/> records.
 /// </summary>
 public sealed class OnnxClassifier : IDisposable
 {
     readonly InferenceSession session;
-    readonly Data.Transforms.ITransform transform;
+    readonly float[] mean, std;
 
     public IReadOnlyList<string> Classes { get; }
     public int ImageSize { get; }
@@ -38,8 +36,8 @@ public sealed class OnnxClassifier : IDisposable
             var size = OnnxMetadataText.Floats(Field("imgsz"), "imgsz", path);
             ImageSize = (int)size[0];
             Channels = long.Parse(Field("channels"), CultureInfo.InvariantCulture);
-            transform = ClassificationSource.EvalTransform(ImageSize, OnnxMetadataText.Floats(Field("mean"), "mean", path),
-                                                           OnnxMetadataText.Floats(Field("std"), "std", path));
+            mean = OnnxMetadataText.Floats(Field("mean"), "mean", path);
+            std = OnnxMetadataText.Floats(Field("std"), "std", path);
         }
         catch
         {
@@ -57,12 +55,7 @@ public sealed class OnnxClassifier : IDisposable
 
     List<Prediction> PredictBatch(string[] chunk, ImageReadMode mode, int topK)
     {
-        float[] pixels;
-        {
-            using var scope = TensorScope.Begin();
-            var images = chunk.Select(f => transform.Apply(new Sample(ImageCodec.Read(f, mode)) { Source = f }, new Random(0)).Image).ToArray();
-            pixels = Tensor.Stack(images).Contiguous().ToArray<float>();
-        }
+        var pixels = Prepare(chunk, mode);
         var input = new DenseTensor<float>(pixels, [chunk.Length, (int)Channels, ImageSize, ImageSize]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, input)]);
         var logits = results.First(r => r.Name == "logits").AsTensor<float>().ToArray();
@@ -76,6 +69,19 @@ public sealed class OnnxClassifier : IDisposable
             predictions.Add(new Prediction(chunk[i], top));
         }
         return predictions;
+    }
+
+    /// <summary>The batch input for <paramref name="files"/>: (N, C, size, size) float32, CHW per image.</summary>
+    public float[] Prepare(IReadOnlyList<string> files, ImageReadMode mode)
+    {
+        int plane = (int)Channels * ImageSize * ImageSize;
+        var pixels = new float[files.Count * plane];
+        for (int i = 0; i < files.Count; i++)
+        {
+            var image = HostPreprocess.ResizeBilinear(ImageCodec.ReadHost(files[i], mode), ImageSize, ImageSize);
+            HostPreprocess.Normalize(image, mean, std, pixels.AsSpan(i * plane, plane));
+        }
+        return pixels;
     }
 
     static double[] Softmax(ReadOnlySpan<float> logits)
