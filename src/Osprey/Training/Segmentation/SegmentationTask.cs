@@ -66,6 +66,8 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
 
     public override IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => SegmentationSteps.Create(model, options, plan);
 
+    public override Pictures.ITaskPictures? Pictures(TaskData data) => new SegmentationPictures(data);
+
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
     {
         var (scores, source, images) = SegmentationValidation.Run(trained, request.Data, request.Workers, request.Progress);
