@@ -22,7 +22,11 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
     object? evaluator;
     (List<KeyValuePair<string, double>> Metrics, List<HtmlTable> Tables, string Title)? lastReport;
 
+    readonly Dictionary<string, TimeSpan> costs = [];
+
     public List<string> Warnings { get; } = [];
+    /// <summary>The time each picture took so far (by file name; "val_batch0_*.jpg" includes the model's forward).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Costs => costs;
     /// <summary>Time spent writing pictures at the last epoch end (results.png, the evaluator's plots, report.html).</summary>
     public TimeSpan LastEpochEndCost { get; private set; }
     /// <summary>Time spent on the task's pictures at the start of the run (data pictures, training batches).</summary>
@@ -122,6 +126,7 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
 
     void Guard(string picture, Action draw)
     {
+        long start = Stopwatch.GetTimestamp();
         try { draw(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -129,5 +134,6 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
             Warnings.Add(message);
             warn(message);
         }
+        finally { costs[picture] = costs.GetValueOrDefault(picture) + Stopwatch.GetElapsedTime(start); }
     }
 }

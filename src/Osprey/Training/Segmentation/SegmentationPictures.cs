@@ -1,5 +1,6 @@
 using System.Globalization;
 using Osprey.Data;
+using Osprey.Data.Images;
 using Osprey.Metrics;
 using Osprey.Models.Segmentation;
 using Osprey.Torch;
@@ -14,7 +15,8 @@ namespace Osprey.Training.Segmentation;
 
 /// <summary>
 /// A segment run's pictures, as mmsegmentation's visualizer shows them: batches with the class map blended over the
-/// image in the palette colours (<see cref="Alpha"/>, ignored pixels left alone) and outlined; predictions are the
+/// image in the dataset's palette (<see cref="Alpha"/>, ignored pixels left alone; the PASCAL VOC colour map, which
+/// <c>predict</c> and the built-in scenes use too) and outlined; predictions are the
 /// arg-max of the logits. The evaluator gives iou_per_class.png and the per-pixel confusion matrices (rows the true
 /// class), and the per-class IoU / accuracy table.
 /// </summary>
@@ -23,8 +25,10 @@ public sealed class SegmentationPictures(TaskData data) : ITaskPictures
     /// <summary>mmsegmentation's SegLocalVisualizer default opacity.</summary>
     public const double Alpha = 0.5;
 
+    SKColor[] Colours { get; } = Segmenter.Colours(Rgb.VocColormap(data.Classes.Count));
+
     public void WriteTrainBatch(string path, Batch batch) =>
-        BatchTiles.WriteGrid(path, MaskTiles(batch.Images, batch.Masks ?? throw new ArgumentException($"batch {batch.Number} has no masks to draw"), data.Mean, data.Std));
+        BatchTiles.WriteGrid(path, MaskTiles(batch.Images, batch.Masks ?? throw new ArgumentException($"batch {batch.Number} has no masks to draw"), data.Mean, data.Std, Colours));
 
     public void WriteValBatch(string labelsPath, string predictionsPath, Batch batch, Module model)
     {
@@ -36,8 +40,8 @@ public sealed class SegmentationPictures(TaskData data) : ITaskPictures
             throw new ArgumentException($"logits {logits.Describe()} do not cover the images {batch.Images.Describe()} (a valid UNet predicts a smaller centre)");
         // Padding stays unpainted in the predictions as in the labels.
         var predicted = logits.ArgMax(1).MaskedFill(masks.Eq(Sample.IgnoreIndex), Sample.IgnoreIndex);
-        BatchTiles.WriteGrid(labelsPath, MaskTiles(batch.Images, masks, data.Mean, data.Std));
-        BatchTiles.WriteGrid(predictionsPath, MaskTiles(batch.Images, predicted, data.Mean, data.Std));
+        BatchTiles.WriteGrid(labelsPath, MaskTiles(batch.Images, masks, data.Mean, data.Std, Colours));
+        BatchTiles.WriteGrid(predictionsPath, MaskTiles(batch.Images, predicted, data.Mean, data.Std, Colours));
     }
 
     public IReadOnlyList<(string File, Action<string> Write)> EvaluationPictures(object evaluator)
@@ -66,8 +70,8 @@ public sealed class SegmentationPictures(TaskData data) : ITaskPictures
     }
 
     /// <summary>The batch's images (up to 16) at their own size with the (N, H, W) class map of each overlaid: every class
-    /// k blended with palette colour k at <see cref="Alpha"/>, then outlined (<see cref="MaskOverlay.Classes"/>).</summary>
-    public static List<SKBitmap> MaskTiles(Tensor images, Tensor masks, IReadOnlyList<float> mean, IReadOnlyList<float> std, bool outline = true)
+    /// k blended with <paramref name="colours"/>[k] at <see cref="Alpha"/>, then outlined (<see cref="MaskOverlay.Classes"/>).</summary>
+    public static List<SKBitmap> MaskTiles(Tensor images, Tensor masks, IReadOnlyList<float> mean, IReadOnlyList<float> std, IReadOnlyList<SKColor> colours, bool outline = true)
     {
         if (masks.Dim != 3 || masks.Size(0) != images.Size(0) || masks.Size(1) != images.Size(2) || masks.Size(2) != images.Size(3))
             throw new ArgumentException($"masks {masks.Describe()} do not match the images {images.Describe()}");
@@ -78,7 +82,7 @@ public sealed class SegmentationPictures(TaskData data) : ITaskPictures
             int[] ids;
             using (var scope = TensorScope.Begin()) ids = masks.Narrow(0, 0, tiles.Count).To(DType.Int32).Contiguous().ToArray<int>();
             for (int i = 0; i < tiles.Count; i++)
-                MaskOverlay.Classes(tiles[i], ids.AsSpan(i * plane, plane), Alpha, outline, Sample.IgnoreIndex);
+                MaskOverlay.Classes(tiles[i], ids.AsSpan(i * plane, plane), Alpha, outline, Sample.IgnoreIndex, colours);
             return tiles;
         }
         catch

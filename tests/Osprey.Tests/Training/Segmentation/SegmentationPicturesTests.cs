@@ -25,12 +25,12 @@ public class SegmentationPicturesTests
         var mask = new long[256];
         for (int y = 2; y < 10; y++) for (int x = 2; x < 10; x++) mask[y * 16 + x] = 2;
         for (int y = 13; y < 16; y++) for (int x = 0; x < 16; x++) mask[y * 16 + x] = 255;
-        var tiles = SegmentationPictures.MaskTiles(images, Tensor.From(mask, 1, 16, 16), [0f, 0f, 0f], [1f, 1f, 1f]);
+        var colours = Segmenter.Colours(Osprey.Data.Images.Rgb.VocColormap(3));
+        var tiles = SegmentationPictures.MaskTiles(images, Tensor.From(mask, 1, 16, 16), [0f, 0f, 0f], [1f, 1f, 1f], colours);
         using var tile = Assert.Single(tiles);
         static byte Blend(byte image, byte colour) => (byte)Math.Round(image + SegmentationPictures.Alpha * (colour - image), MidpointRounding.AwayFromZero);
         byte v = 102;
-        var two = Palette.Color(2);
-        var zero = Palette.Color(0);
+        var (two, zero) = (colours[2], colours[0]);
         Assert.Equal(new SKColor(Blend(v, two.Red), Blend(v, two.Green), Blend(v, two.Blue)), tile.GetPixel(5, 5));   // inside class 2, off its outline
         Assert.Equal(new SKColor(Blend(v, zero.Red), Blend(v, zero.Green), Blend(v, zero.Blue)), tile.GetPixel(13, 5)); // class 0
         Assert.Equal(new SKColor(v, v, v), tile.GetPixel(8, 15));                                                     // ignored
