@@ -21,8 +21,12 @@ public class RunPicturesTests
         var evaluators = new EvaluatorRecorder();
         var after = new TrainingSetup.Recorder
         {
-            AtEpochEnd = (t, _) => seen.Add((File.Exists(Path.Combine(t.RunDirectory, "results.png")), File.Exists(Path.Combine(t.RunDirectory, "report.html")),
-                                             File.ReadAllText(Path.Combine(t.RunDirectory, "report.html")))),
+            AtEpochEnd = (t, _) =>
+            {
+                pictures.Flush(); // the epoch's pictures are drawn in the background
+                seen.Add((File.Exists(Path.Combine(t.RunDirectory, "results.png")), File.Exists(Path.Combine(t.RunDirectory, "report.html")),
+                          File.ReadAllText(Path.Combine(t.RunDirectory, "report.html"))));
+            },
         };
         string run;
         using (var trainer = Trainer.Create(TrainingSetup.Tiny(data.Root, runs.Root, epochs: 2), [evaluators, pictures, after]))

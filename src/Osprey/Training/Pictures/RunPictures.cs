@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Osprey.Data;
 using Osprey.Torch;
+using Osprey.Visuals;
 using Osprey.Visuals.Plots;
 using Osprey.Visuals.Report;
 
@@ -13,6 +14,9 @@ namespace Osprey.Training.Pictures;
 /// best and the last epoch and its per-class tables every epoch, val_batch0_labels.jpg / val_batch0_pred.jpg at the
 /// end. Every file is written atomically. A drawing failure becomes a warning (<see cref="Warnings"/> and the warn
 /// action) and never stops the run.
+/// Tensors are read on the training thread only; what is drawn from managed data at an epoch's end (results.png, the
+/// evaluator's plots, report.html) is rendered on one background worker in order while the next epoch trains, and the
+/// run's end waits for it (<see cref="Flush"/>).
 /// </summary>
 public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
 {
@@ -23,15 +27,22 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
     (List<KeyValuePair<string, double>> Metrics, List<HtmlTable> Tables, string Title)? lastReport;
 
     readonly Dictionary<string, TimeSpan> costs = [];
+    readonly object gate = new();
+    Task pending = Task.CompletedTask;
 
     public List<string> Warnings { get; } = [];
     /// <summary>The time each picture took so far (by file name; "val_batch0_*.jpg" includes the model's forward).</summary>
-    public IReadOnlyDictionary<string, TimeSpan> Costs => costs;
-    /// <summary>Time spent writing pictures at the last epoch end (results.png, the evaluator's plots, report.html).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Costs
+    {
+        get { lock (gate) return new Dictionary<string, TimeSpan>(costs); }
+    }
+    /// <summary>Time the training thread spent on pictures at the last epoch end (reading what they show; the drawing
+    /// itself runs in the background).</summary>
     public TimeSpan LastEpochEndCost { get; private set; }
     /// <summary>Time spent on the task's pictures at the start of the run (data pictures, training batches).</summary>
     public TimeSpan TrainStartCost { get; private set; }
-    /// <summary>Time spent on the validation batch pictures and the final report at the end of the run.</summary>
+    /// <summary>Time spent at the end of the run: the validation batch pictures, waiting for the background drawing,
+    /// the final report.</summary>
     public TimeSpan TrainEndCost { get; private set; }
 
     /// <summary>A new run's first training batches, rebuilt as the trainer's loader builds them (same dataset, transform,
@@ -65,8 +76,9 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
             Guard("val_batch0_*.jpg", () =>
             {
                 var evaluated = trainer.Ema?.Model ?? trainer.Model;
+                // Only the tiles drawn go through the model: the first images of the first validation batch.
                 var loader = new DataLoader(val, trainer.Data.ValTransform,
-                    new LoaderOptions { BatchSize = trainer.Options.Batch * 2, Shuffle = false, Seed = trainer.Options.Seed, Workers = 0 },
+                    new LoaderOptions { BatchSize = Math.Min(ImageGrid.MaxTiles, trainer.Options.Batch * 2), Shuffle = false, Seed = trainer.Options.Seed, Workers = 0 },
                     trainer.Task.Collate);
                 using var batch = loader.Epoch(0).First();
                 evaluated.Eval();
@@ -78,8 +90,17 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
                 }
                 finally { trainer.Model.Train(); }
             });
-        WriteReport(trainer.RunDirectory); // now with the validation batches
+        Flush();
+        if (lastReport is { } report) WriteReport(trainer.RunDirectory, report); // now with the validation batches
         TrainEndCost = clock.Elapsed;
+    }
+
+    /// <summary>Waits until the pictures queued for the background are written.</summary>
+    public void Flush()
+    {
+        Task last;
+        lock (gate) last = pending;
+        last.Wait();
     }
 
     /// <summary>The evaluator of the epoch about to end (its plots and tables are drawn at the epoch's end).</summary>
@@ -91,31 +112,39 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
         var dir = trainer.RunDirectory;
         var evaluated = evaluator;
         evaluator = null;
-        Guard("results.png", () => ResultsPlot.Save(Path.Combine(dir, "results.png"), ResultsTable.Read(Path.Combine(dir, Trainer.ResultsFile))));
+        ResultsTable? results = null;
+        Guard("results.png", () => results = ResultsTable.Read(Path.Combine(dir, Trainer.ResultsFile)));
         var tables = new List<HtmlTable>();
+        IReadOnlyList<(string File, Action<string> Write)> plots = [];
         if (task != null && evaluated != null)
         {
             // The evaluator's plots are the costliest pictures (heatmaps with a label per cell, 1000-point curves): drawn
             // for the best and the last epoch only, the ones a user looks at; the tables are updated every epoch.
-            if (summary.IsBest || summary.Epoch == summary.Epochs)
-                foreach (var (file, write) in Safely("evaluation pictures", () => task.EvaluationPictures(evaluated)))
-                    Guard(file, () => write(Path.Combine(dir, file)));
+            if (summary.IsBest || summary.Epoch == summary.Epochs) plots = Safely("evaluation pictures", () => task.EvaluationPictures(evaluated));
             tables.AddRange(Safely("report tables", () => task.Tables(evaluated)));
         }
         var metrics = new List<KeyValuePair<string, double>> { new("epoch", summary.Epoch) };
         metrics.AddRange(summary.TrainTerms.Select(t => new KeyValuePair<string, double>($"train/{t.Key}", t.Value)));
         metrics.AddRange(summary.ValTerms.Select(t => new KeyValuePair<string, double>($"val/{t.Key}", t.Value)));
         metrics.AddRange(summary.Metrics);
-        lastReport = (metrics, tables, $"{trainer.Options.Model} on {trainer.Data.Description}: epoch {summary.Epoch}/{summary.Epochs}");
-        WriteReport(dir);
+        var report = (metrics, tables, $"{trainer.Options.Model} on {trainer.Data.Description}: epoch {summary.Epoch}/{summary.Epochs}");
+        lastReport = report;
+        Later(() =>
+        {
+            if (results != null) Guard("results.png", () => ResultsPlot.Save(Path.Combine(dir, "results.png"), results));
+            foreach (var (file, write) in plots) Guard(file, () => write(Path.Combine(dir, file)));
+            WriteReport(dir, report);
+        });
         LastEpochEndCost = clock.Elapsed;
     }
 
-    void WriteReport(string dir)
+    void Later(Action work)
     {
-        if (lastReport is not { } report) return;
-        Guard(RunFolderReport.ReportFile, () => ReportHtml.Write(dir, RunFolderReport.FromFolder(dir, report.Metrics, report.Tables, report.Title)));
+        lock (gate) pending = pending.ContinueWith(_ => work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
+
+    void WriteReport(string dir, (List<KeyValuePair<string, double>> Metrics, List<HtmlTable> Tables, string Title) report) =>
+        Guard(RunFolderReport.ReportFile, () => ReportHtml.Write(dir, RunFolderReport.FromFolder(dir, report.Metrics, report.Tables, report.Title)));
 
     IReadOnlyList<T> Safely<T>(string what, Func<IReadOnlyList<T>> list)
     {
@@ -131,9 +160,15 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var message = $"warning: {picture} not written ({e.GetType().Name}: {e.Message}); training continues";
-            Warnings.Add(message);
-            warn(message);
+            lock (gate)
+            {
+                Warnings.Add(message);
+                warn(message);
+            }
         }
-        finally { costs[picture] = costs.GetValueOrDefault(picture) + Stopwatch.GetElapsedTime(start); }
+        finally
+        {
+            lock (gate) costs[picture] = costs.GetValueOrDefault(picture) + Stopwatch.GetElapsedTime(start);
+        }
     }
 }
