@@ -51,6 +51,7 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
     public void OnTrainStart(Trainer trainer)
     {
         var clock = Stopwatch.StartNew();
+        Later(() => Guard("plot warm-up", PlotImage.WarmUp)); // while the first epoch trains
         Guard("the task's pictures", () => task = trainer.Task.Pictures(trainer.Data));
         if (task == null || trainer.EpochsDone > 0) return; // resumed: the first session drew these
         foreach (var (file, write) in Safely("data pictures", task.DataPictures))
