@@ -50,6 +50,7 @@ for (int p = 0; p < pairs; p++)
             start_s = Math.Round(r.Start, 3), epoch_end_s = Math.Round(r.EpochEnd, 3), end_s = Math.Round(r.End, 3), per_picture_s = r.Costs,
         }));
     }
+if (pairs == 0) return;
 static double Median(List<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
 Console.WriteLine($"median wall: with pictures {Median(with):F2} s, without {Median(without):F2} s, difference {100 * (Median(with) / Median(without) - 1):F2}%; " +
                   $"pictures' own time {Median(cost):F3} s = {100 * Median(cost) / Median(without):F2}% of the run without them");
