@@ -3,6 +3,7 @@ using Osprey.Data.Images;
 using Osprey.Data.Transforms;
 using Osprey.Models;
 using Osprey.Torch.NN;
+using Osprey.Training.Pictures;
 
 namespace Osprey.Training;
 
@@ -55,6 +56,9 @@ public interface ITrainingTask
 
     /// <summary>Runs a trained model on image files.</summary>
     IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request);
+
+    /// <summary>What the task draws into a run folder (annotated batches, evaluator plots), or null for none.</summary>
+    ITaskPictures? Pictures(TaskData data) => null;
 }
 
 /// <summary>A model bound to its task's criterion: what the trainer runs per batch.</summary>

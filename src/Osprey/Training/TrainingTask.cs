@@ -1,6 +1,7 @@
 using Osprey.Data;
 using Osprey.Models;
 using Osprey.Torch.NN;
+using Osprey.Training.Pictures;
 
 namespace Osprey.Training;
 
@@ -30,6 +31,8 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
     public virtual ICollate Collate => StackCollate.Instance;
 
     public virtual int DefaultValidationBatch => 256;
+
+    public virtual ITaskPictures? Pictures(TaskData data) => null;
 
     public virtual IStepPolicy CreateSteps(Module model, TrainOptions options, TrainingPlan plan) => ScheduledSteps.Create(model, options, plan);
 

@@ -39,19 +39,23 @@ public static class MaskOverlay
         canvas.DrawPath(path, paint);
     }
 
-    /// <summary>A segmentation overlay: every class id k &gt;= 0 of <paramref name="classMap"/> (H*W, row-major; values
-    /// &lt; 0 or equal to <paramref name="ignoreIndex"/> are left alone) filled with palette colour k, then outlined.</summary>
-    public static void Classes(SKBitmap bitmap, ReadOnlySpan<int> classMap, double alpha = 0.5, bool outline = true, int ignoreIndex = 255)
+    /// <summary>A segmentation overlay: every class id k &gt;= 0 of <paramref name="classMap"/> (H*W, row-major) filled with
+    /// colour k — of <paramref name="colours"/> (a dataset's palette) when given, else the ultralytics <see cref="Palette"/>
+    /// — then outlined. Ids &lt; 0, equal to <paramref name="ignoreIndex"/> or without a colour are left alone.</summary>
+    public static void Classes(SKBitmap bitmap, ReadOnlySpan<int> classMap, double alpha = 0.5, bool outline = true, int ignoreIndex = 255,
+                               IReadOnlyList<SKColor>? colours = null)
     {
         CheckMask(bitmap, classMap.Length);
         var ids = new SortedSet<int>();
-        foreach (var k in classMap) if (k >= 0 && k != ignoreIndex) ids.Add(k);
+        foreach (var k in classMap)
+            if (k >= 0 && k != ignoreIndex && (colours == null || k < colours.Count)) ids.Add(k);
         var mask = new byte[classMap.Length];
         foreach (var k in ids)
         {
+            var colour = colours?[k] ?? Palette.Color(k);
             for (int i = 0; i < mask.Length; i++) mask[i] = classMap[i] == k ? (byte)1 : (byte)0;
-            Fill(bitmap, mask, Palette.Color(k), alpha);
-            if (outline) Outline(bitmap, mask, Palette.Color(k), 1);
+            Fill(bitmap, mask, colour, alpha);
+            if (outline) Outline(bitmap, mask, colour, 1);
         }
     }
 

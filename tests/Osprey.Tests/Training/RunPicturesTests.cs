@@ -1,6 +1,7 @@
 using Osprey.Metrics;
 using Osprey.Tests.Data;
 using Osprey.Training;
+using Osprey.Training.Classification;
 using Osprey.Training.Pictures;
 using Osprey.Visuals.Plots;
 using SkiaSharp;
@@ -17,23 +18,18 @@ public class RunPicturesTests
         var warnings = new List<string>();
         var pictures = new RunPictures(warnings.Add);
         var seen = new List<(bool Results, bool Report, string Html)>();
-        // Stands in for the evaluator's matrix until the trainer passes it (recorded before RunPictures' epoch end).
-        var feeder = new TrainingSetup.Recorder
-        {
-            AtEpochEnd = (_, _) =>
-            {
-                var matrix = new ConfusionMatrix(3);
-                matrix.Add(0, 0); matrix.Add(1, 1); matrix.Add(1, 2); matrix.Add(2, 2);
-                pictures.RecordValidation(matrix);
-            },
-        };
+        var evaluators = new EvaluatorRecorder();
         var after = new TrainingSetup.Recorder
         {
-            AtEpochEnd = (t, _) => seen.Add((File.Exists(Path.Combine(t.RunDirectory, "results.png")), File.Exists(Path.Combine(t.RunDirectory, "report.html")),
-                                             File.ReadAllText(Path.Combine(t.RunDirectory, "report.html")))),
+            AtEpochEnd = (t, _) =>
+            {
+                pictures.Flush(); // the epoch's pictures are drawn in the background
+                seen.Add((File.Exists(Path.Combine(t.RunDirectory, "results.png")), File.Exists(Path.Combine(t.RunDirectory, "report.html")),
+                          File.ReadAllText(Path.Combine(t.RunDirectory, "report.html"))));
+            },
         };
         string run;
-        using (var trainer = Trainer.Create(TrainingSetup.Tiny(data.Root, runs.Root, epochs: 2), [feeder, pictures, after]))
+        using (var trainer = Trainer.Create(TrainingSetup.Tiny(data.Root, runs.Root, epochs: 2), [evaluators, pictures, after]))
         {
             run = trainer.RunDirectory;
             trainer.Train();
@@ -49,12 +45,19 @@ public class RunPicturesTests
         using (var results = SKBitmap.Decode(Path.Combine(run, "results.png")))
             Assert.Equal((columns * ResultsPlot.PanelWidth, rows * ResultsPlot.PanelHeight), (results.Width, results.Height));
         foreach (var file in new[] { "confusion_matrix.png", "confusion_matrix_normalized.png" })
-            using (var matrix = SKBitmap.Decode(Path.Combine(run, file)))
-                Assert.True(matrix.Width > 0, file);
+            using (var picture = SKBitmap.Decode(Path.Combine(run, file)))
+                Assert.True(picture.Width > 0, file);
         var html = File.ReadAllText(Path.Combine(run, "report.html"));
         Assert.Contains("<img src=\"confusion_matrix_normalized.png\"", html);
         Assert.Contains("epoch 2/2", html);
-        Assert.Contains("<td>top-left</td><td class=\"num\">2</td><td class=\"num\">0.5000</td>", html);
+        // The per-class table is the last validation's confusion matrix: images per true class and the diagonal's share.
+        var matrix = Assert.IsType<ClassificationEvaluator>(evaluators.Seen[^1]).Metrics.Confusion;
+        for (int c = 0; c < matrix.Classes; c++)
+        {
+            long images = Enumerable.Range(0, matrix.Classes).Sum(p => matrix[c, p]);
+            string accuracy = images == 0 ? "" : ((double)matrix[c, c] / images).ToString("0.0000");
+            Assert.Contains($"<td class=\"num\">{images}</td><td class=\"num\">{accuracy}</td>", html);
+        }
         Assert.Empty(Directory.GetFiles(run, "*.tmp-*"));
         // 18 training images in batches of 6: three train_batch grids; the validation batch drawn at the end.
         foreach (var file in new[] { "train_batch0.jpg", "train_batch1.jpg", "train_batch2.jpg", "val_batch0_labels.jpg", "val_batch0_pred.jpg" })
@@ -94,7 +97,7 @@ public class RunPicturesTests
         var values = new float[2 * 64];
         for (int i = 64; i < 128; i++) values[i] = 2;
         var path = runs.PathOf("train_batch0.jpg");
-        RunPictures.WriteClassGrid(path, Tensor.From(values, 2, 1, 8, 8), Tensor.From(new long[] { 1, 0 }), ["bottom", "top-left"], mean, std);
+        ClassificationPictures.WriteClassGrid(path, Tensor.From(values, 2, 1, 8, 8), Tensor.From(new long[] { 1, 0 }), ["bottom", "top-left"], mean, std);
         using var grid = SKBitmap.Decode(path);
         // Two columns of 96-pixel cells with 2-pixel borders; the images fill their cells.
         Assert.Equal(2 * 96 + 3 * 2, grid.Width);
@@ -109,9 +112,9 @@ public class RunPicturesTests
     {
         using var scope = TensorScope.Begin();
         // Row 0: logits (0, ln 3) -> "dog 0.75"; row 1: (2, 0) -> cat with e^2 / (e^2 + 1) = 0.88.
-        var captions = RunPictures.TopOneCaptions(Tensor.From(new float[] { 0, MathF.Log(3), 2, 0 }, 2, 2), ["cat", "dog"]);
+        var captions = ClassificationPictures.TopOneCaptions(Tensor.From(new float[] { 0, MathF.Log(3), 2, 0 }, 2, 2), ["cat", "dog"]);
         Assert.Equal(["dog 0.75", "cat 0.88"], captions);
-        var error = Assert.Throws<ArgumentException>(() => RunPictures.TopOneCaptions(Tensor.From(new float[3], 1, 3), ["cat", "dog"]));
+        var error = Assert.Throws<ArgumentException>(() => ClassificationPictures.TopOneCaptions(Tensor.From(new float[3], 1, 3), ["cat", "dog"]));
         Assert.Contains("(N, 2)", error.Message);
     }
 
@@ -129,5 +132,13 @@ public class RunPicturesTests
         }
         Assert.Empty(warnings);
         Assert.Equal(before, Tensor.LiveCount);
+    }
+
+    /// <summary>Each validation's evaluator, as the trainer hands it to the callbacks.</summary>
+    public sealed class EvaluatorRecorder : ITrainerCallback
+    {
+        public List<object> Seen { get; } = [];
+
+        public void OnValidationEnd(Trainer trainer, int epoch, IEvaluation evaluation) => Seen.Add(evaluation.Evaluator);
     }
 }

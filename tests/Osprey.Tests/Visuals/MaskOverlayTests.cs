@@ -43,6 +43,18 @@ public class MaskOverlayTests
     }
 
     [Fact]
+    public void A_dataset_palette_colours_its_classes_and_ids_without_a_colour_stay()
+    {
+        // Grey 100 blended half with (0, 0, 0) and (200, 50, 102): 50 and (150, 75, 101); class 2 has no colour.
+        using var bitmap = TensorBitmap.Blank(4, 1, new SKColor(100, 100, 100));
+        MaskOverlay.Classes(bitmap, [0, 1, 2, 255], alpha: 0.5, outline: false, colours: [new SKColor(0, 0, 0), new SKColor(200, 50, 102)]);
+        Assert.Equal(new SKColor(50, 50, 50), bitmap.GetPixel(0, 0));
+        Assert.Equal(new SKColor(150, 75, 101), bitmap.GetPixel(1, 0));
+        Assert.Equal(new SKColor(100, 100, 100), bitmap.GetPixel(2, 0));
+        Assert.Equal(new SKColor(100, 100, 100), bitmap.GetPixel(3, 0));
+    }
+
+    [Fact]
     public void Mask_of_the_wrong_size_is_refused()
     {
         using var bitmap = TensorBitmap.Blank(4, 4, SKColors.Black);

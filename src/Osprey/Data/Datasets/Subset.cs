@@ -4,6 +4,7 @@ namespace Osprey.Data.Datasets;
 public sealed class Subset(IDataset<Sample> source, int[] indices) : IDataset<Sample>
 {
     public IReadOnlyList<int> Indices { get; } = indices;
+    public IDataset<Sample> Source => source;
     public int Count => indices.Length;
     public Sample Get(int index) => source.Get(indices[index]);
 

@@ -3,11 +3,13 @@ namespace Osprey.Metrics.Detection;
 /// <summary>
 /// What ultralytics' ap_per_class returns, for the classes that have labels (<see cref="Classes"/>, ascending):
 /// AP at each of the ten IoU thresholds, and precision, recall and F1 at the confidence where the smoothed mean F1
-/// over classes is largest. Curves are sampled at 1000 confidences 0..1 (<see cref="Confidences"/>).
+/// over classes is largest. Curves are sampled at 1000 confidences 0..1 (<see cref="Confidences"/>);
+/// <see cref="PrecisionAtRecall"/> is the PR curve (ultralytics' prec_values: each class's precision envelope at IoU 0.5
+/// on the same 1000 points read as recall), zeros for a class without detections (ultralytics leaves its row out).
 /// </summary>
 public sealed record UltralyticsApResult(
     int[] Classes, int[] LabelCounts, double[,] AP, double[] Precision, double[] Recall, double[] F1,
-    double[] Confidences, double[,] PrecisionCurve, double[,] RecallCurve, double[,] F1Curve, int BestF1Index);
+    double[] Confidences, double[,] PrecisionCurve, double[,] RecallCurve, double[,] F1Curve, int BestF1Index, double[,] PrecisionAtRecall);
 
 /// <summary>ultralytics' ap_per_class: per-class precision / recall curves and 101-point interpolated AP (COCO
 /// style, by numpy's interp and trapz), as in its utils/metrics.py.</summary>
@@ -35,6 +37,7 @@ public static class UltralyticsApPerClass
         var ap = new double[nc, thresholds];
         var pCurve = new double[nc, CurvePoints];
         var rCurve = new double[nc, CurvePoints];
+        var prCurve = new double[nc, CurvePoints];
         for (int ci = 0; ci < nc; ci++)
         {
             var members = order.Where(i => predictedClasses[i] == classes[ci]).ToArray();
@@ -55,6 +58,8 @@ public static class UltralyticsApPerClass
                 }
                 ap[ci, t] = AveragePrecision(recall[t], precision[t]);
             }
+            var (mrec, mpre) = Envelope(recall[0], precision[0]);
+            SetRow(prCurve, ci, NumpyCurves.Interp(x, mrec, mpre));
             SetRow(rCurve, ci, NumpyCurves.Interp(negX, negConf, recall[0], left: 0));
             SetRow(pCurve, ci, NumpyCurves.Interp(negX, negConf, precision[0], left: 1));
         }
@@ -69,12 +74,21 @@ public static class UltralyticsApPerClass
         for (int i = 0; i < CurvePoints; i++) meanF1[i] /= Math.Max(nc, 1);
         int best = NumpyCurves.ArgMax(NumpyCurves.Smooth(meanF1, 0.1));
         return new UltralyticsApResult(classes, labelCounts, ap,
-            Column(pCurve, best), Column(rCurve, best), Column(f1Curve, best), x, pCurve, rCurve, f1Curve, best);
+            Column(pCurve, best), Column(rCurve, best), Column(f1Curve, best), x, pCurve, rCurve, f1Curve, best, prCurve);
     }
 
     /// <summary>ultralytics' compute_ap: the precision envelope over recall with sentinels (0, 1) and (1, 0),
     /// integrated at 101 recall points.</summary>
     public static double AveragePrecision(double[] recall, double[] precision)
+    {
+        var (mrec, mpre) = Envelope(recall, precision);
+        var points = NumpyCurves.Linspace(0, 1, 101);
+        return NumpyCurves.Trapz(NumpyCurves.Interp(points, mrec, mpre), points);
+    }
+
+    /// <summary>compute_ap's recall with sentinels 0 and 1 and the precision envelope (running maximum from the right)
+    /// with sentinels 1 and 0.</summary>
+    static (double[] Recall, double[] Precision) Envelope(double[] recall, double[] precision)
     {
         var mrec = new double[recall.Length + 2];
         var mpre = new double[precision.Length + 2];
@@ -82,8 +96,7 @@ public static class UltralyticsApPerClass
         recall.CopyTo(mrec, 1);
         precision.CopyTo(mpre, 1);
         for (int i = mpre.Length - 2; i >= 0; i--) mpre[i] = Math.Max(mpre[i], mpre[i + 1]);
-        var points = NumpyCurves.Linspace(0, 1, 101);
-        return NumpyCurves.Trapz(NumpyCurves.Interp(points, mrec, mpre), points);
+        return (mrec, mpre);
     }
 
     static void SetRow(double[,] matrix, int row, double[] values)

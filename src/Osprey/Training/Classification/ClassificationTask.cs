@@ -5,6 +5,7 @@ using Osprey.Metrics;
 using Osprey.Models;
 using Osprey.Models.Classification;
 using Osprey.Torch.NN;
+using Osprey.Training.Pictures;
 
 namespace Osprey.Training.Classification;
 
@@ -32,6 +33,8 @@ public sealed class ClassificationTask : TrainingTask<ClassificationOutput>
         new CrossEntropyCriterion(o.LabelSmoothing);
 
     protected override IEvaluator<ClassificationOutput> CreateEvaluator(TaskData data, TrainOptions o) => new ClassificationEvaluator(data.Classes.Count);
+
+    public override ITaskPictures? Pictures(TaskData data) => new ClassificationPictures(data);
 
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
     {

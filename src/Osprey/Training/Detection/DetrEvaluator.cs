@@ -1,4 +1,5 @@
 using Osprey.Data;
+using Osprey.Data.Datasets.Detection;
 using Osprey.Metrics.Detection;
 using Osprey.Models.Detection.Detr;
 
@@ -16,6 +17,10 @@ public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>
     readonly List<CocoGroundTruth> truth = [];
     readonly List<CocoDetection> detections = [];
     CocoEvaluation? evaluation;
+
+    /// <summary>ultralytics' detection confusion matrix of the post-processed queries against the non-crowd objects
+    /// (confusion_matrix*.png).</summary>
+    public UltralyticsConfusionMatrix Confusion { get; } = new(classes);
 
     public void Add(DetrOutput output, Batch batch)
     {
@@ -38,6 +43,8 @@ public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>
             for (int q = 0; q < scores.Length; q++)
                 detections.Add(CocoDetection.FromCorners(annotations.ImageId, (int)labels[q], boxes[4 * q], boxes[4 * q + 1], boxes[4 * q + 2],
                                                          boxes[4 * q + 3], scores[q]));
+            var (objects, objectClasses) = DetectionDataset.TrainingTargets(annotations);
+            Confusion.Add(boxes, scores, labels.Select(l => (int)l).ToArray(), objects, objectClasses.Select(c => (int)c).ToArray());
         }
         evaluation = null;
     }

@@ -68,6 +68,8 @@ public sealed class DetrTask : TrainingTask<DetrOutput>
 
     public override IStepPolicy CreateSteps(Module model, TrainOptions o, TrainingPlan plan) => DetrSteps.Create(model, o, plan);
 
+    public override Pictures.ITaskPictures? Pictures(TaskData data) => new DetrPictures(data);
+
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request) => DetrValidation.Run(this, trained, request);
 
     public override IEnumerable<IPrediction> Predict(TrainedModel trained, IReadOnlyList<string> files, PredictRequest request) =>

@@ -23,6 +23,9 @@ public sealed class YoloEvaluator(int classes, LetterBox letterBox, NmsOptions? 
 
     public UltralyticsDetectionMetrics Metrics { get; } = new(classes);
 
+    /// <summary>ultralytics' detection confusion matrix of the same detections (confusion_matrix*.png).</summary>
+    public UltralyticsConfusionMatrix Confusion { get; } = new(classes);
+
     public void Add(DetectionOutput output, Batch batch)
     {
         if (!output.IsDecoded)
@@ -39,6 +42,7 @@ public sealed class YoloEvaluator(int classes, LetterBox letterBox, NmsOptions? 
             var truth = LetterBox.ToOriginal(boxes[i].Float().ToArray<float>(), geometry, (int)width, (int)height);
             var truthClasses = labels[i].ToArray<long>().Select(c => (int)c).ToArray();
             Metrics.Add(predicted.Boxes, predicted.Scores, predicted.Classes, truth, truthClasses);
+            Confusion.Add(predicted.Boxes, predicted.Scores, predicted.Classes, truth, truthClasses);
         }
         result = null;
     }

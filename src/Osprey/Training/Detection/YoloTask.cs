@@ -54,6 +54,8 @@ public sealed class YoloTask : TrainingTask<DetectionOutput>
     public override IStepPolicy CreateSteps(Module model, TrainOptions o, TrainingPlan plan) =>
         YoloSteps.Create(model, HeadOf(Typed(model, Name)).NumClasses, o, plan);
 
+    public override Pictures.ITaskPictures? Pictures(TaskData data) => new YoloPictures(data);
+
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request) =>
         YoloValidation.Run(trained, request.Data, request.Batch, request.Progress).Report(trained);
 

@@ -81,6 +81,8 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
     /// <summary>mmsegmentation's test batch: one image, so no image is padded to another's size.</summary>
     public override int DefaultValidationBatch => 1;
 
+    public override Pictures.ITaskPictures? Pictures(TaskData data) => new SegmentationPictures(data);
+
     public override ValidationReport Validate(TrainedModel trained, ValidationRequest request)
     {
         var (scores, source, images) = SegmentationValidation.Run(trained, request);

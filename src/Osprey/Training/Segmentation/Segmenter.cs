@@ -4,6 +4,8 @@ using Osprey.Data;
 using Osprey.Data.Images;
 using Osprey.Data.Transforms;
 using Osprey.Torch;
+using Osprey.Visuals;
+using SkiaSharp;
 
 namespace Osprey.Training.Segmentation;
 
@@ -99,11 +101,24 @@ public sealed class Segmenter
             maskFile = Path.Combine(saveDirectory, stem + "_mask.png");
             overlayFile = Path.Combine(saveDirectory, stem + "_overlay.jpg");
             PalettePng.Write(maskFile, mask, Palette);
-            ImageCodec.Write(overlayFile, MaskOverlay.Draw(image, mask, Palette), jpegQuality: 90);
+            WriteOverlay(overlayFile, image, mask, Palette);
         }
         return new SegmentationPrediction(file, mask.Size(0), mask.Size(1),
             areas.Select((n, c) => (c, trained.Classes[c], n)).ToArray(), maskFile, overlayFile);
     }
+
+    /// <summary>The image with each pixel of a class blended half with its palette colour (no outline), as a JPEG.</summary>
+    public static void WriteOverlay(string path, Tensor image, Tensor mask, IReadOnlyList<Rgb> palette)
+    {
+        using var bitmap = TensorBitmap.ToBitmap(image);
+        int[] ids;
+        using (var scope = TensorScope.Begin()) ids = mask.To(DType.Int32).Contiguous().ToArray<int>();
+        MaskOverlay.Classes(bitmap, ids, alpha: 0.5, outline: false, colours: Colours(palette));
+        ImageFile.Write(path, bitmap);
+    }
+
+    /// <summary>A palette as Skia colours.</summary>
+    public static SKColor[] Colours(IReadOnlyList<Rgb> palette) => palette.Select(c => new SKColor(c.R, c.G, c.B)).ToArray();
 
     /// <summary>The class mask (H, W) uint8 of a decoded RGB image (3, H, W) uint8.</summary>
     public Tensor SegmentImage(Tensor image, string source = "<image>")

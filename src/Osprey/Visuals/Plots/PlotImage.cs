@@ -37,4 +37,14 @@ public static class PlotImage
     }
 
     public static void Save(string path, Plot plot, int width, int height) => Save(path, [plot], 1, width, height);
+
+    /// <summary>Renders a small throw-away plot, so the first real one does not pay for loading ScottPlot, Skia and the
+    /// font (a few hundred milliseconds in a new process).</summary>
+    public static void WarmUp()
+    {
+        using var plot = PlotStyle.Panel("warm-up");
+        plot.Add.ScatterLine(new double[] { 0, 1 }, new double[] { 0, 1 });
+        using var image = Render([plot], 1, 64, 64);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+    }
 }

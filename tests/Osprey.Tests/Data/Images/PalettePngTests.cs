@@ -30,16 +30,3 @@ public class PalettePngTests
         TestImages.Equal(ImageCodec.Read(path, ImageReadMode.Rgb), ImageCodec.Decode(PalettePng.Encode(ids, Rgb.VocColormap(21)), ImageReadMode.Rgb), "colours");
     }
 }
-
-public class MaskOverlayTests
-{
-    [Fact]
-    public void LabelledPixelsBlendWithTheirColourIgnoredOnesStay()
-    {
-        using var scope = TensorScope.Begin();
-        var image = Tensor.Full([3, 1, 3], 100, DType.UInt8);
-        var mask = Tensor.From(new byte[] { 0, 1, 255 }, 1, 3);
-        var drawn = MaskOverlay.Draw(image, mask, [new Rgb(0, 0, 0), new Rgb(200, 50, 102)], alpha: 0.5);
-        Assert.Equal(new byte[] { 50, 150, 100, 50, 75, 100, 50, 101, 100 }, drawn.ToArray<byte>()); // CHW: R row, G row, B row
-    }
-}

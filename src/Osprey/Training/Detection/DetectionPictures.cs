@@ -1,0 +1,106 @@
+using Osprey.Data;
+using Osprey.Metrics.Detection;
+using Osprey.Torch;
+using Osprey.Torch.NN;
+using Osprey.Training.Pictures;
+using Osprey.Visuals;
+using Osprey.Visuals.Plots;
+using Osprey.Visuals.Report;
+using SkiaSharp;
+
+namespace Osprey.Training.Detection;
+
+/// <summary>One image's boxes in the batch's pixels: (x0, y0, x1, y1) rows, classes, and scores for predictions.</summary>
+public sealed record PictureBoxes(float[] Boxes, int[] Classes, float[]? Scores = null)
+{
+    public int Count => Classes.Length;
+}
+
+/// <summary>
+/// A detect run's pictures, as ultralytics draws them: batches with their boxes in class colours and names (predictions
+/// with their confidence, above <see cref="PlotConfidence"/>), labels.jpg from the training labels, and the
+/// ultralytics confusion matrix with its background row and column. The detector family supplies its predictions and
+/// its evaluator's plots.
+/// </summary>
+public abstract class DetectionPictures(TaskData data) : ITaskPictures
+{
+    /// <summary>ultralytics' plot_images threshold for predicted boxes.</summary>
+    public const float PlotConfidence = 0.25f;
+
+    protected TaskData Data => data;
+
+    public IReadOnlyList<(string File, Action<string> Write)> DataPictures() =>
+        [("labels.jpg", path => LabelsPlot.Save(path, TrainingLabels.Of(data.Train), data.Classes))];
+
+    public void WriteTrainBatch(string path, Batch batch) => WriteBoxGrid(path, batch, Truth(batch), data);
+
+    public void WriteValBatch(string labelsPath, string predictionsPath, Batch batch, Module model)
+    {
+        var predictions = Predict(model, batch);
+        WriteBoxGrid(labelsPath, batch, Truth(batch), data);
+        WriteBoxGrid(predictionsPath, batch, predictions, data);
+    }
+
+    public abstract IReadOnlyList<(string File, Action<string> Write)> EvaluationPictures(object evaluator);
+
+    public abstract IReadOnlyList<HtmlTable> Tables(object evaluator);
+
+    /// <summary>The model's boxes for each image of the batch, in the batch's pixels, above <see cref="PlotConfidence"/>.</summary>
+    protected abstract IReadOnlyList<PictureBoxes> Predict(Module model, Batch batch);
+
+    /// <summary>confusion_matrix.png and confusion_matrix_normalized.png of ultralytics' detection matrix.</summary>
+    protected IReadOnlyList<(string File, Action<string> Write)> ConfusionPictures(UltralyticsConfusionMatrix matrix)
+    {
+        var counts = matrix.ByTrueClass();
+        return
+        [
+            ("confusion_matrix.png", path => ConfusionMatrixPlot.Save(path, counts, data.Classes, normalize: false, withBackground: true)),
+            ("confusion_matrix_normalized.png", path => ConfusionMatrixPlot.Save(path, counts, data.Classes, normalize: true, withBackground: true)),
+        ];
+    }
+
+    /// <summary>The batch's labelled boxes (per image, in the batch's pixels).</summary>
+    public static List<PictureBoxes> Truth(Batch batch)
+    {
+        var boxes = batch.Boxes ?? throw new ArgumentException($"batch {batch.Number} has no boxes to draw");
+        var labels = batch.BoxLabels!;
+        using var scope = TensorScope.Begin();
+        return Enumerable.Range(0, Math.Min(batch.Count, ImageGrid.MaxTiles))
+            .Select(i => new PictureBoxes(boxes[i].Float().Contiguous().ToArray<float>(), labels[i].To(DType.Int64).ToArray<long>().Select(c => (int)c).ToArray()))
+            .ToList();
+    }
+
+    /// <summary>Writes the batch's images (up to 16) as a grid with each image's boxes drawn on its tile.</summary>
+    public static void WriteBoxGrid(string path, Batch batch, IReadOnlyList<PictureBoxes> boxes, TaskData data) =>
+        BatchTiles.WriteGrid(path, BoxTiles(batch.Images, boxes, data.Classes, data.Mean, data.Std));
+
+    /// <summary>The tiles of <see cref="BatchTiles.Scaled"/> with the boxes drawn on them (scaled with the image): the
+    /// outline in the class colour, the class name (and the score) on a tag.</summary>
+    public static List<SKBitmap> BoxTiles(Tensor images, IReadOnlyList<PictureBoxes> boxes, IReadOnlyList<string> names, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    {
+        var (tiles, scale) = BatchTiles.Scaled(images, mean, std);
+        try
+        {
+            for (int i = 0; i < tiles.Count && i < boxes.Count; i++)
+            {
+                using var annotator = new Annotator(tiles[i]);
+                var set = boxes[i];
+                for (int k = 0; k < set.Count; k++)
+                {
+                    var box = new SKRect(set.Boxes[4 * k] * scale, set.Boxes[4 * k + 1] * scale, set.Boxes[4 * k + 2] * scale, set.Boxes[4 * k + 3] * scale);
+                    box.Intersect(new SKRect(0, 0, tiles[i].Width, tiles[i].Height));
+                    if (!(box.Width > 0 && box.Height > 0)) continue; // outside the image or degenerate: nothing to see
+                    int c = set.Classes[k];
+                    string name = c >= 0 && c < names.Count ? names[c] : c.ToString();
+                    annotator.Box(box, Palette.Color(c), Annotator.Label(name, set.Scores?[k]));
+                }
+            }
+            return tiles;
+        }
+        catch
+        {
+            foreach (var t in tiles) t.Dispose();
+            throw;
+        }
+    }
+}
