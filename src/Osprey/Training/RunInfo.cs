@@ -19,6 +19,8 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
     public bool HasEma { get; init; }
     /// <summary>Seconds spent in finished epochs (training and validation), across resumes: results.csv's time column.</summary>
     public double TrainSeconds { get; init; }
+    /// <summary>Ranks the run trained on (1: one process); a resume must use as many.</summary>
+    public int WorldSize { get; init; } = 1;
 
     /// <summary>The model arguments of a run: classes and channels from the data, the model options as the model's
     /// entry resolves them for the input size (the ResNet small stem is automatic for inputs of 64 pixels or less).</summary>
@@ -51,6 +53,7 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
             ["ema_updates"] = EmaUpdates,
             ["has_ema"] = HasEma,
             ["train_seconds"] = TrainSeconds,
+            ["world_size"] = WorldSize,
             ["args"] = args,
         };
     }
@@ -73,6 +76,7 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
                 EmaUpdates = json["ema_updates"]?.GetValue<long>() ?? 0,
                 HasEma = json["has_ema"]?.GetValue<bool>() ?? false,
                 TrainSeconds = json["train_seconds"]?.GetValue<double>() ?? 0,
+                WorldSize = json["world_size"]?.GetValue<int>() ?? 1,
             };
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException or System.Text.Json.JsonException)

@@ -66,6 +66,14 @@ public sealed record TrainOptions
     /// <summary>Reuse the folder of an existing run of the same name, overwriting its files (ultralytics' exist_ok).</summary>
     public bool ExistOk { get; init; }
 
+    // ---- Data-parallel training (osprey train --nproc, or ranks started with torchrun's variables) ----
+    /// <summary>Normalise training batches with the statistics of every rank's batch (torch.nn.SyncBatchNorm), as the
+    /// PSPNet paper trains; no effect in a single process.</summary>
+    public bool SyncBn { get; init; }
+    /// <summary>Seconds any collective (and the ranks' rendezvous) may wait for a peer before the run stops (torch's
+    /// default, 30 minutes); a killed peer is noticed at once. Rank 0's validation runs inside it.</summary>
+    public double DistTimeout { get; init; } = 1800;
+
     /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
     public TrainOptions Validate()
     {
@@ -93,6 +101,7 @@ public sealed record TrainOptions
         Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
         Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
         Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
+        Require(DistTimeout is > 0 and <= 604_800, "dist_timeout", DistTimeout, "seconds in (0, 604800]");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
                 "name", Name, "a plain folder name");
