@@ -59,8 +59,12 @@ public sealed class Trainer : IDisposable
         options = Options = info.Options with { ModelOptions = new ModelOptionValues(info.ModelOptions) };
         info = info with { Options = options, WorldSize = world.Size };
 
-        LibTorch.ManualSeed((ulong)options.Seed);
-        model = info.BuildModel();
+        // The generator is process-wide: ranks on threads of one process must not interleave their seeded builds.
+        lock (SeededBuild)
+        {
+            LibTorch.ManualSeed((ulong)options.Seed);
+            model = info.BuildModel();
+        }
         try
         {
             world.Prepare(model, options.SyncBn);
@@ -168,6 +172,7 @@ public sealed class Trainer : IDisposable
     }
 
     internal const string EmaPrefix = "ema.";
+    static readonly object SeededBuild = new();
 
     /// <summary>Ends the run after the current epoch (its checkpoint is written first).</summary>
     public void RequestStop() => stopRequested = true;

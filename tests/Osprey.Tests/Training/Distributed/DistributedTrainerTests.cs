@@ -83,3 +83,53 @@ public class DistributedTrainerTests
         }
     }
 }
+
+/// <summary>A 2-rank run stopped after an epoch (asked on rank 0 only: the ranks agree) and resumed on 2 ranks ends
+/// bit for bit where the uninterrupted one does; resuming it on 1 rank is refused with the count it needs.</summary>
+public class DistributedResumeTests
+{
+    [Fact]
+    public void ResumedTwoRankRunEqualsTheUninterruptedOne()
+    {
+        using var data = new TinyImageFolder();
+        using var runs = new TempFolder();
+        var options = TrainingSetup.Tiny(data.Root, runs.Root, epochs: 3) with { SyncBn = true, Ema = true, EmaDecay = 0.9, EmaTau = 5, CropPad = 2, Fliplr = 0.5 };
+        TrainerRanks.Run(2, launch =>
+        {
+            using var trainer = Trainer.Create(options with { Name = "straight" }, launch: launch);
+            trainer.Train();
+            return 0;
+        });
+        var stopped = TrainerRanks.Run(2, launch =>
+        {
+            using var trainer = Trainer.Create(options with { Name = "resumed" }, launch.Rank == 0 ? [new TrainingSetup.StopAfter(1)] : [], launch: launch);
+            trainer.Train();
+            return trainer.EpochsDone;
+        });
+        Assert.Equal([1, 1], stopped);
+        var last = Path.Combine(runs.Root, "classify", "resumed", Trainer.LastCheckpoint);
+        var single = Assert.Throws<InvalidOperationException>(() => Trainer.Resume(last));
+        Assert.Contains("was trained on 2 rank(s), this run has 1; resume it with --nproc 2", single.Message);
+        TrainerRanks.Run(2, launch =>
+        {
+            using var trainer = Trainer.Resume(last, launch: launch);
+            Assert.Equal(1, trainer.EpochsDone);
+            trainer.Train();
+            return 0;
+        });
+
+        using var scope = TensorScope.Begin();
+        using var a = Osprey.Torch.Serialization.TrainingCheckpoint.Load(Path.Combine(runs.Root, "classify", "straight", Trainer.LastCheckpoint));
+        using var b = Osprey.Torch.Serialization.TrainingCheckpoint.Load(last);
+        Assert.Equal(3, b.Epoch);
+        Assert.Equal(a.Model.Keys.Order(), b.Model.Keys.Order());
+        foreach (var (key, t) in a.Model)
+            Assert.True(t.ToBytes().AsSpan().SequenceEqual(b.Model[key].ToBytes()), $"{key} differs between the resumed and the uninterrupted run");
+        foreach (var (key, t) in a.Optimizer!.Tensors)
+            Assert.True(t.ToBytes().AsSpan().SequenceEqual(b.Optimizer!.Tensors[key].ToBytes()), $"optimizer {key} differs");
+        static string[] WithoutTime(string path) =>
+            File.ReadAllLines(path).Select(l => string.Join(",", l.Split(',').Where((_, i) => i != 1))).ToArray();
+        Assert.Equal(WithoutTime(Path.Combine(runs.Root, "classify", "straight", Trainer.ResultsFile)),
+                     WithoutTime(Path.Combine(runs.Root, "classify", "resumed", Trainer.ResultsFile)));
+    }
+}
