@@ -23,6 +23,13 @@ public sealed class ConsoleProgress : ITrainerCallback
                           $"{d.Val?.Count ?? 0} validation images, {d.Classes.Count} classes, {d.InChannels}x{d.ImageSize}x{d.ImageSize} inputs");
         Console.WriteLine($"  run folder {t.RunDirectory}; {t.BatchesPerEpoch} batches of {t.Options.Batch} per epoch; " +
                           $"{t.Model.Parameters().Sum(p => p.NumEl):N0} parameters");
+        if (t.Transfer is { } transfer) Console.WriteLine("  weights: " + transfer.ToString().Replace("\n", "\n  "));
+        if (t.Frozen.Count > 0) Console.WriteLine($"  frozen: {string.Join(", ", t.Frozen)}");
+    }
+
+    public void OnTrainEnd(Trainer t)
+    {
+        if (t.EarlyStop is { } why) Console.WriteLine($"osprey train: {why}");
     }
 
     public void OnEpochStart(Trainer t, int epoch) => lastPlainBatch = 0;

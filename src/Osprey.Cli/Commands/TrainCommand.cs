@@ -20,11 +20,12 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "training epochs" + TrainingKeys.Default("epochs") };
         var batch = new Option<int?>("--batch") { Description = "batch size" + TrainingKeys.Default("batch") };
         var imgsz = new Option<int?>("--imgsz") { Description = "input side in pixels [default: the dataset's, 28 for Fashion-MNIST; else the model's]" };
-        var lr = new Option<double?>("--lr") { Description = "initial learning rate (lr0) [default: 0.05 for sgd, 0.001 for adamw]" };
+        var lr = new Option<double?>("--lr") { Description = "initial learning rate (lr0) [default: the task's: classify 0.05 with sgd, 0.001 with adamw; segment 0.01; detect 0.01 (YOLO), 1e-4 (DETR)]" };
         var optimizer = new Option<string?>("--optimizer") { Description = "sgd or adamw" + TrainingKeys.Default("optimizer") };
         var workers = new Option<int?>("--workers") { Description = "data-loading threads" + TrainingKeys.Default("workers") };
         var seed = new Option<int?>("--seed") { Description = "random seed (shuffle, augmentation, initialization)" + TrainingKeys.Default("seed") };
         var name = new Option<string?>("--name") { Description = "run folder name under runs/<task>/ [default: train, train2, ... the first free one]" };
+        var weights = new Option<string?>("--weights") { Description = "start from these weights (fine-tuning): .ckpt, .safetensors or a torch.save .pt/.pth" };
         var width = new Option<int?>("--width") { Description = "ResNet base channels (64 = the paper's) [default: the model's, 64]" };
         var cfg = new Option<string?>("--cfg") { Description = "a YAML file of options (keys as in args.yaml)" };
         var set = new Option<string[]>("--set")
@@ -35,11 +36,11 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "a run's last.ckpt (or its folder): continue it exactly" };
         var device = DeviceOption.Create();
         var command = new Command("train",
-            "Train a model; writes runs/<task>/<name>/ (args.yaml, results.csv, last.ckpt, best.ckpt). Options come from the defaults, " +
+            "Train a model; writes runs/<task>/<name>/ (args.yaml, results.csv, last.ckpt, best.ckpt). Options come from the task's defaults, " +
             "then --cfg, then the flags, then --set key=value (or bare key=value). Every option: osprey cfg. Ctrl-C once stops after the " +
             "current epoch (its checkpoint written), twice stops at once (the last checkpoint intact); both exit 130.")
         {
-            task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, width, cfg, set, resume, device,
+            task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, weights, width, cfg, set, resume, device,
         };
         foreach (var option in TrainLaunch.Options) command.Options.Add(option);
         command.SetAction(result =>
@@ -59,7 +60,7 @@ public static class TrainCommand
             var resumePath = result.GetValue(resume);
             if (resumePath != null)
             {
-                var changed = new Option[] { task, model, data, epochs, batch, imgsz, lr, optimizer, seed, name, width, cfg, set }
+                var changed = new Option[] { task, model, data, epochs, batch, imgsz, lr, optimizer, seed, name, weights, width, cfg, set }
                     .Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changed.Count > 0)
                     return Cli.Usage($"--resume continues a run with its saved options; {string.Join(", ", changed)} cannot be given with it (only --workers)");
@@ -82,6 +83,7 @@ public static class TrainCommand
             Add("workers", result.GetValue(workers));
             Add("seed", result.GetValue(seed));
             Add("name", result.GetValue(name));
+            Add("weights", result.GetValue(weights));
             Add("width", result.GetValue(width));
             overrides.AddRange(result.GetValue(set) ?? []);
             return Cli.Run(() => Run(() => Trainer.Create(OptionsReader.Read(result.GetValue(cfg), overrides), Callbacks(launch), launch: launch), launch));

@@ -23,6 +23,9 @@ public static class TrainingKeys
         ["epochs"] = "passes over the training set",
         ["batch"] = "images per training step (validation uses twice as many)",
         ["imgsz"] = "square input side in pixels; null: the dataset's own (28 for Fashion-MNIST), else the model's default",
+        ["weights"] = "start from these weights (fine-tuning): an Osprey .ckpt, a .safetensors state dict or a torch.save .pt/.pth; " +
+                      "tensors whose name and shape match load, the rest is reported",
+        ["freeze"] = "freeze the first N layers, or the layers listed by index or module name (e.g. 10, or backbone, or layer1,layer2)",
         ["fraction"] = "train on this fraction of the training set (a seeded, fixed subset), for quick runs",
         ["optimizer"] = "sgd (with momentum) or adamw",
         ["lr0"] = "initial learning rate; null: 0.05 for SGD, 0.001 for AdamW",
@@ -46,6 +49,7 @@ public static class TrainingKeys
         ["workers"] = "data-loading threads (batches do not depend on it)",
         ["seed"] = "random seed: shuffle, augmentation, initialization",
         ["val"] = "validate after every epoch (best.ckpt follows the task's fitness)",
+        ["patience"] = "stop when the fitness has not improved for this many epochs (0: never)",
         ["project"] = "runs go to <project>/<task>/<name>",
         ["name"] = "run folder name; null: train, train2, ... (the first free one)",
         ["exist_ok"] = "reuse the folder of an existing run of the same name, overwriting its files",
@@ -61,11 +65,14 @@ public static class TrainingKeys
         return OptionsReader.Keys.Select(k => new Key(k, TypeOf(k), defaults.GetValueOrDefault(k), Meanings.GetValueOrDefault(k, Undescribed))).ToList();
     }
 
-    /// <summary>" [default: X]" for a flag's help text (the text form of the key's default; null reads "chosen from the data").</summary>
+    /// <summary>" [default: X]" for a flag's help text (the text form of the key's default; null reads "chosen from the data"),
+    /// or " [default: classify X, segment Y, ...]" when the tasks' recipes differ.</summary>
     public static string Default(string key)
     {
-        var value = OptionsReader.ToPairs(new TrainOptions()).FirstOrDefault(p => p.Key == key).Value;
-        return value is null ? "" : $" [default: {value}]";
+        var values = TaskRegistry.Names.Select(t => (Task: t, Value: OptionsReader.ToPairs(TrainOptions.For(t)).FirstOrDefault(p => p.Key == key).Value)).ToList();
+        if (key == "task" || values.All(v => v.Value == values[0].Value))
+            return values[0].Value is { } common ? $" [default: {common}]" : "";
+        return $" [default: {string.Join(", ", values.Select(v => $"{v.Task} {v.Value ?? "from the data"}"))}]";
     }
 
     static string TypeOf(string key)

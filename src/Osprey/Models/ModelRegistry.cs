@@ -18,6 +18,8 @@ public static class ModelRegistry
         entries.FirstOrDefault(e => e.Name == name)
         ?? throw new ArgumentException($"unknown model '{name}'; registered: {string.Join(", ", entries.Select(e => e.Name))}");
 
+    public static bool Contains(string name) => entries.Any(e => e.Name == name);
+
     public static Module Create(string name, ModelArgs? args = null) => Get(name).Build(args);
 
     static List<ModelEntry> Create()

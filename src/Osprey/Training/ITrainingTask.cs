@@ -25,6 +25,10 @@ public interface ITrainingTask
     /// <summary>The metric columns of results.csv, in the order <see cref="IEvaluation.Values"/> gives them.</summary>
     IReadOnlyList<string> MetricNames { get; }
 
+    /// <summary>The options a run of this task starts from before the user's (its recipe: default model and data,
+    /// optimizer settings, EMA): <see cref="TrainOptions.For"/>.</summary>
+    TrainOptions Defaults => new() { Task = Name };
+
     /// <summary>Opens the training and validation data the options name (errors name the missing or bad thing).</summary>
     TaskData LoadData(TrainOptions options);
 

@@ -21,23 +21,27 @@ public static class OptionsReader
     /// <summary>The option keys, in declaration order.</summary>
     public static IReadOnlyList<string> Keys { get; } = Properties.Select(p => KeyOf(p.Name)).ToArray();
 
-    /// <summary>Options from an optional YAML file, then the overrides ("key=value") in order; validated.</summary>
+    /// <summary>Options from an optional YAML file, then the overrides ("key=value") in order; validated. Unless a
+    /// <paramref name="start"/> is given they start from the defaults of the task and model they name
+    /// (<see cref="TrainOptions.For"/>).</summary>
     public static TrainOptions Read(string? yamlPath = null, IEnumerable<string>? overrides = null, TrainOptions? start = null)
     {
-        var options = start ?? new TrainOptions();
-        var sources = new Dictionary<string, string>(StringComparer.Ordinal);   // where each key was last set
+        var given = new List<(string Key, string? Value, string Source)>();
         if (yamlPath != null)
-        {
-            var values = ReadYaml(yamlPath);
-            options = Apply(options, values, yamlPath);
-            foreach (var key in values.Keys) sources[key] = yamlPath;
-        }
+            given.AddRange(ReadYaml(yamlPath).Select(p => (p.Key, p.Value, yamlPath)));
         foreach (var item in overrides ?? [])
         {
             int eq = item.IndexOf('=');
             if (eq <= 0) throw new OptionsException(item, $"override '{item}': expected key=value");
-            options = Set(options, item[..eq].Trim(), item[(eq + 1)..].Trim(), "--set");
-            sources[item[..eq].Trim()] = "--set";
+            given.Add((item[..eq].Trim(), item[(eq + 1)..].Trim(), "--set"));
+        }
+        string? Last(string key) => given.LastOrDefault(g => g.Key == key).Value;
+        var options = start ?? TrainOptions.For(Last("task") ?? new TrainOptions().Task, Last("model"));
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);   // where each key was last set
+        foreach (var (key, value, source) in given)
+        {
+            options = Set(options, key, value, source);
+            sources[key] = source;
         }
         try
         {

@@ -15,6 +15,8 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
                              IReadOnlyDictionary<string, string> ModelOptions, float[] Mean, float[] Std, TrainOptions Options)
 {
     public double BestFitness { get; init; } = double.NegativeInfinity;
+    /// <summary>The last epoch (1-based) whose fitness equalled or beat the best before it: early stopping counts from it.</summary>
+    public int BestEpoch { get; init; }
     public long EmaUpdates { get; init; }
     public bool HasEma { get; init; }
     /// <summary>Seconds spent in finished epochs (training and validation), across resumes: results.csv's time column.</summary>
@@ -50,6 +52,7 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
             ["mean"] = new JsonArray(Mean.Select(m => (JsonNode)m).ToArray()),
             ["std"] = new JsonArray(Std.Select(m => (JsonNode)m).ToArray()),
             ["best_fitness"] = double.IsFinite(BestFitness) ? BestFitness : null,
+            ["best_epoch"] = BestEpoch,
             ["ema_updates"] = EmaUpdates,
             ["has_ema"] = HasEma,
             ["train_seconds"] = TrainSeconds,
@@ -73,6 +76,7 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
                 Floats(json, "mean"), Floats(json, "std"), options)
             {
                 BestFitness = json["best_fitness"]?.GetValue<double>() ?? double.NegativeInfinity,
+                BestEpoch = json["best_epoch"]?.GetValue<int>() ?? 0,
                 EmaUpdates = json["ema_updates"]?.GetValue<long>() ?? 0,
                 HasEma = json["has_ema"]?.GetValue<bool>() ?? false,
                 TrainSeconds = json["train_seconds"]?.GetValue<double>() ?? 0,

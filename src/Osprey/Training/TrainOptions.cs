@@ -27,6 +27,11 @@ public sealed record TrainOptions
     public ModelOptionValues ModelOptions { get; init; } = ModelOptionValues.Empty;
     /// <summary>Use this fraction of the training set (a seeded, fixed subset), for quick runs.</summary>
     public double Fraction { get; init; } = 1.0;
+    /// <summary>Start from these weights (fine-tuning): an Osprey .ckpt, a .safetensors state dict or a torch.save file;
+    /// tensors whose name and shape match load, the rest is reported (see <see cref="FineTuning.StartingWeights"/>).</summary>
+    public string? Weights { get; init; }
+    /// <summary>Freeze the first N layers, or the layers / modules listed by index or name (see <see cref="FineTuning.FrozenLayers"/>).</summary>
+    public string? Freeze { get; init; }
 
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
     /// <summary>Initial learning rate; null: 0.05 for SGD, 0.001 for AdamW.</summary>
@@ -59,6 +64,8 @@ public sealed record TrainOptions
     public int Workers { get; init; } = 2;
     public int Seed { get; init; }
     public bool Val { get; init; } = true;
+    /// <summary>Stop when the fitness has not improved for this many epochs (ultralytics' early stopping; 0: never).</summary>
+    public int Patience { get; init; } = 100;
     /// <summary>Runs go to &lt;project&gt;/&lt;task&gt;/&lt;name&gt;.</summary>
     public string Project { get; init; } = "runs";
     /// <summary>null: train, train2, train3, ... (the first free one); a taken name gets 2, 3, ... appended likewise.</summary>
@@ -100,6 +107,10 @@ public sealed record TrainOptions
         Require(Fliplr >= 0 && Fliplr <= 1, "fliplr", Fliplr, "a probability in [0, 1]");
         Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
         Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
+        Require(Weights is null || Weights.Length > 0, "weights", Weights, "a weights file");
+        Require(Freeze is null || System.Text.RegularExpressions.Regex.IsMatch(Freeze, @"^\s*[A-Za-z0-9_.]+(\s*,\s*[A-Za-z0-9_.]+)*\s*$"), "freeze", Freeze,
+                "a count of the first layers, or a comma-separated list of layer indices or module names");
+        Require(Patience >= 0, "patience", Patience, "an integer >= 0 (0: no early stopping)");
         Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
         Require(DistTimeout is > 0 and <= 604_800, "dist_timeout", DistTimeout, "seconds in (0, 604800]");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
@@ -144,6 +155,16 @@ public sealed record TrainOptions
                 _ => "true or false",
             });
         }
+    }
+
+    /// <summary>The defaults of a run of <paramref name="task"/> with <paramref name="model"/> (null: the task's default
+    /// model): what the options read from YAML and key=value start from. Each task states its recipe's defaults
+    /// (<see cref="ITrainingTask.Defaults"/>); an unknown task or model gives the common defaults, for Validate to name.</summary>
+    public static TrainOptions For(string task, string? model = null)
+    {
+        if (!TaskRegistry.Contains(task) || (model != null && !ModelRegistry.Contains(model))) return new TrainOptions { Task = task };
+        var defaults = TaskRegistry.Get(task, model).Defaults;
+        return model is null ? defaults : defaults with { Model = model };
     }
 
     /// <summary>The learning rate the run starts from (lr0, or the optimizer's default).</summary>

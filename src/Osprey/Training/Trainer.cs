@@ -7,6 +7,7 @@ using Osprey.Torch.Distributed;
 using Osprey.Torch.NN;
 using Osprey.Torch.Optim;
 using Osprey.Torch.Serialization;
+using Osprey.Training.FineTuning;
 
 namespace Osprey.Training;
 
@@ -30,6 +31,7 @@ public sealed class Trainer : IDisposable
     readonly DataLoader? valLoader;
     readonly ResultsCsv? results;   // rank 0's only
     readonly TrainingWorld world;
+    readonly FrozenLayers frozen = FrozenLayers.None;
     RunInfo info;
     int startEpoch;
     volatile bool stopRequested;
@@ -45,8 +47,15 @@ public sealed class Trainer : IDisposable
     public int EpochsDone { get; private set; }
     public double BestFitness => info.BestFitness;
     public int BatchesPerEpoch => trainLoader.BatchCount;
+    /// <summary>What the <c>weights</c> option loaded into the model (null: none given, or a resumed run).</summary>
+    public WeightsTransfer? Transfer { get; }
+    /// <summary>The modules the <c>freeze</c> option froze.</summary>
+    public IReadOnlyList<string> Frozen => frozen.Names;
+    /// <summary>Why the run ended before its last epoch by early stopping (null: it did not).</summary>
+    public string? EarlyStop { get; private set; }
 
-    Trainer(TrainOptions options, ITrainingTask task, IEnumerable<ITrainerCallback>? callbacks, string? runDirectory, LaunchEnvironment? launch)
+    Trainer(TrainOptions options, ITrainingTask task, IEnumerable<ITrainerCallback>? callbacks, string? runDirectory, LaunchEnvironment? launch,
+            bool resumed = false)
     {
         options.Validate();
         world = TrainingWorld.Join(launch ?? LaunchEnvironment.Single, TimeSpan.FromSeconds(options.DistTimeout));
@@ -67,6 +76,8 @@ public sealed class Trainer : IDisposable
         }
         try
         {
+            if (!resumed && options.Weights is { } weights) Transfer = StartingWeights.LoadInto(model, weights);
+            frozen = FrozenLayers.Apply(model, options.Freeze);
             world.Prepare(model, options.SyncBn);
             trainModel = evalModel = task.Bind(model, Data, options);
             if (options.Ema)
@@ -132,7 +143,7 @@ public sealed class Trainer : IDisposable
         if (checkpoint.Epoch >= options.Epochs)
             throw new InvalidOperationException($"resume: {checkpointPath} is from epoch {checkpoint.Epoch} of {options.Epochs}; the run has finished");
         var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Validate().Task, options.Model), callbacks,
-                                  Path.GetDirectoryName(Path.GetFullPath(checkpointPath)), launch);
+                                  Path.GetDirectoryName(Path.GetFullPath(checkpointPath)), launch, resumed: true);
         try
         {
             trainer.Restore(checkpoint, saved);
@@ -157,7 +168,7 @@ public sealed class Trainer : IDisposable
             checkpoint.LoadModelInto(StateTensors(), strict: true);
         checkpoint.Restore(steps.Optimizer, steps.Scheduler, restoreRng: true);
         if (ema != null) ema.Updates = saved.EmaUpdates;
-        info = info with { BestFitness = saved.BestFitness, TrainSeconds = saved.TrainSeconds };
+        info = info with { BestFitness = saved.BestFitness, BestEpoch = saved.BestEpoch, TrainSeconds = saved.TrainSeconds };
         startEpoch = EpochsDone = checked((int)checkpoint.Epoch);
         results?.LoadExisting(checkpoint.Epoch);
     }
@@ -193,8 +204,9 @@ public sealed class Trainer : IDisposable
             double ips = images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
             var (valTerms, metrics, fitness) = ValidateOnMain(epoch);
             EpochsDone = epoch + 1;
-            bool isBest = !double.IsNaN(fitness) ? fitness > info.BestFitness : EpochsDone == Options.Epochs;
-            if (isBest) info = info with { BestFitness = double.IsNaN(fitness) ? info.BestFitness : fitness };
+            // As ultralytics: an epoch that equals the best so far is the new best (best.ckpt, and early stopping counts from it).
+            bool isBest = !double.IsNaN(fitness) ? fitness >= info.BestFitness : EpochsDone == Options.Epochs;
+            if (isBest && !double.IsNaN(fitness)) info = info with { BestFitness = fitness, BestEpoch = EpochsDone };
             info = info with { TrainSeconds = info.TrainSeconds + epochClock.Elapsed.TotalSeconds };
             var lrs = steps.Optimizer.ParamGroups.Select(g => g.Lr).ToArray();
             results?.Append([EpochsDone, Math.Round(info.TrainSeconds, 3), .. trainTerms, .. metrics, .. valTerms, .. lrs]);
@@ -203,6 +215,12 @@ public sealed class Trainer : IDisposable
                 task.MetricNames.Zip(metrics).ToDictionary(p => p.First, p => p.Second), fitness, isBest, lrs[0], ips, epochClock.Elapsed);
             foreach (var c in callbacks) c.OnEpochEnd(this, summary);
             if (world.Any(stopRequested)) stopRequested = true;
+            if (Options.Patience > 0 && !double.IsNaN(fitness) && EpochsDone - info.BestEpoch >= Options.Patience && EpochsDone < Options.Epochs)
+            {
+                EarlyStop = $"stopped early: no improvement in the last {Options.Patience} epochs (patience); the best was epoch {info.BestEpoch}, " +
+                            $"its weights in {Path.Combine(RunDirectory, BestCheckpoint)}";
+                break;
+            }
         }
         world.Barrier();
         foreach (var c in callbacks) c.OnTrainEnd(this);
@@ -220,9 +238,16 @@ public sealed class Trainer : IDisposable
 
     Dictionary<string, double> Named(double[] terms) => task.LossNames.Zip(terms).ToDictionary(p => p.First, p => p.Second);
 
-    (double[] MeanTerms, long Images) TrainEpoch(int epoch, Stopwatch runClock, ref long stepsThisRun, Stopwatch epochClock)
+    /// <summary>Training mode for everything but the frozen layers.</summary>
+    void TrainMode()
     {
         model.Train();
+        frozen.KeepInEval();
+    }
+
+    (double[] MeanTerms, long Images) TrainEpoch(int epoch, Stopwatch runClock, ref long stepsThisRun, Stopwatch epochClock)
+    {
+        TrainMode();
         int batches = trainLoader.BatchCount;
         var sums = new double[task.LossNames.Count];
         long images = 0;
@@ -301,7 +326,7 @@ public sealed class Trainer : IDisposable
                     for (int t = 0; t < sums.Length; t++) sums[t] += terms[t] * batch.Count;
                     count += batch.Count;
                 }
-        model.Train();
+        TrainMode();
         foreach (var c in callbacks) c.OnValidationEnd(this, epoch, evaluation);
         return (sums.Select(v => v / Math.Max(1, count)).ToArray(), evaluation.Values().ToArray(), evaluation.Fitness);
     }

@@ -23,6 +23,8 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
 
     protected abstract IEvaluator<TOutput> CreateEvaluator(TaskData data, TrainOptions options);
 
+    public virtual TrainOptions Defaults => new() { Task = Name };
+
     public virtual double DefaultLr(TrainOptions options) => options.InitialLr;
 
     public virtual ICollate Collate => StackCollate.Instance;

@@ -68,7 +68,8 @@ public class UsageTests
 
     [Theory]
     [InlineData("train", "--epochs", "[default: 10]")]
-    [InlineData("train", "--model", "[default: seresnet18]")]
+    [InlineData("train", "--model", "[default: classify seresnet18, segment unet, detect yolo11n]")]
+    [InlineData("train", "--batch", "[default: classify 64, segment 16, detect 16]")]
     [InlineData("train", "--device", "[default: cpu]")]
     [InlineData("val", "--batch", "[default: 256]")]
     [InlineData("val", "--split", "[default: val]")]

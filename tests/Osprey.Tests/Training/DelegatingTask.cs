@@ -28,6 +28,9 @@ public class DelegatingTask(ITrainingTask inner, IReadOnlyList<string>? lossName
 
     protected virtual bool ChangeValidation => false;
 
+    /// <summary>The fitness each validation reports, from the task's own.</summary>
+    public Func<double, double>? ChangeFitness { get; init; }
+
     public ITaskModel Bind(Module model, TaskData data, TrainOptions options) => new Bound(this, inner.Bind(model, data, options));
 
     sealed class Bound(DelegatingTask task, ITaskModel inner) : ITaskModel
@@ -45,7 +48,7 @@ public class DelegatingTask(ITrainingTask inner, IReadOnlyList<string>? lossName
     {
         public LossTerms Add(Batch batch) => task.ChangeValidation ? task.Change(inner.Add(batch)) : inner.Add(batch);
         public IReadOnlyList<double> Values() => inner.Values();
-        public double Fitness => inner.Fitness;
+        public double Fitness => task.ChangeFitness?.Invoke(inner.Fitness) ?? inner.Fitness;
         public object Evaluator => inner.Evaluator;
     }
 }

@@ -1,4 +1,5 @@
 using Osprey.Data;
+using Osprey.Data.Datasets.Scenes;
 using Osprey.Data.Transforms;
 using Osprey.Data.Transforms.Detr;
 using Osprey.Models;
@@ -21,6 +22,13 @@ public sealed class DetrTask : TrainingTask<DetrOutput>
     public override IReadOnlyList<string> LossNames { get; } = ["loss_ce", "loss_bbox", "loss_giou", "class_error", "cardinality_error"];
     public override IReadOnlyList<string> MetricNames => DetrEvaluator.Names;
     public override ICollate Collate => PadCollate.Instance;
+
+    /// <summary>main.py's defaults: AdamW, weight decay 1e-4, clipping at 0.1, no warm-up, 2 images per process.</summary>
+    public override TrainOptions Defaults => new()
+    {
+        Task = Name, Model = "detr-r18-light", Data = FashionScenes.Name, Batch = 2, Optimizer = OptimizerKind.AdamW,
+        WeightDecay = 1e-4, GradClip = 0.1, WarmupEpochs = 0,
+    };
 
     /// <summary>The official transformer learning rate.</summary>
     public override double DefaultLr(TrainOptions options) => new DetrRecipe().Lr;

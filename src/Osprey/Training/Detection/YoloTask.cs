@@ -1,4 +1,5 @@
 using Osprey.Data;
+using Osprey.Data.Datasets.Scenes;
 using Osprey.Data.Datasets;
 using Osprey.Data.Transforms.Detection;
 using Osprey.Models;
@@ -20,6 +21,13 @@ public sealed class YoloTask : TrainingTask<DetectionOutput>
     public override ModelTask Models => ModelTask.Detect;
     public override IReadOnlyList<string> LossNames { get; } = ["box_loss", "cls_loss", "dfl_loss"];
     public override IReadOnlyList<string> MetricNames => YoloEvaluator.MetricNames;
+
+    /// <summary>ultralytics' cfg/default.yaml: batch 16, momentum 0.937, 3 warm-up epochs, linear decay, EMA on.</summary>
+    public override TrainOptions Defaults => new()
+    {
+        Task = Name, Model = "yolo11n", Data = FashionScenes.Name, Batch = 16, Momentum = 0.937, WarmupEpochs = 3,
+        Schedule = ScheduleKind.Linear, Ema = true,
+    };
 
     /// <summary>ultralytics' lr0 (what its args.yaml records; the auto optimizer picks its own).</summary>
     public override double DefaultLr(TrainOptions options) => new Ultralytics.UltralyticsHyperparameters().Lr0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Osprey.Data;
+using Osprey.Data.Datasets.Scenes;
 using Osprey.Data.Datasets;
 using Osprey.Data.Transforms;
 using Osprey.Metrics;
@@ -25,6 +26,12 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
     public override ModelTask Models => ModelTask.Segment;
     public override IReadOnlyList<string> LossNames => auxHead ? SegmentationCriterion.MainAndAux : SegmentationCriterion.MainOnly;
     public override IReadOnlyList<string> MetricNames { get; } = SegmentationEvaluator.MetricNames.Select(n => "metrics/" + n).ToArray();
+
+    /// <summary>The PSPNet paper's recipe: SGD momentum 0.9 (no Nesterov), weight decay 1e-4, batch 16, poly decay.</summary>
+    public override TrainOptions Defaults => new()
+    {
+        Task = Name, Model = "unet", Data = FashionScenes.Name, Batch = 16, Nesterov = false, WeightDecay = 1e-4,
+    };
 
     /// <summary>Validation images differ in size: padded to the batch's largest (masks with ignore).</summary>
     public override ICollate Collate => PadCollate.Instance;

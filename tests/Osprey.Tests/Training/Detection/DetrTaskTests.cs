@@ -16,9 +16,9 @@ public class DetrTaskTests
         var scenes = Path.Combine(work.Root, "scenes");
         FashionScenes.Generate(scenes, new FashionScenesOptions { TrainImages = 6, ValImages = 3, MinSize = 64, MaxSize = 80, MinObjects = 1, MaxObjects = 2, MinScale = 0.3, MaxScale = 0.5 });
         var train = Path.Combine(scenes, "annotations", "instances_train.json");
-        var options = new TrainOptions
+        var options = TrainOptions.For("detect", "detr-r18-light") with
         {
-            Task = "detect", Model = "detr-r18-light", Data = train, Epochs = 2, Batch = 3, Imgsz = 64, Workers = 0, Project = work.PathOf("runs"),
+            Data = train, Epochs = 2, Batch = 3, Imgsz = 64, Workers = 0, Project = work.PathOf("runs"),
         };
         var recorder = new TrainingSetup.Recorder();
         string run;

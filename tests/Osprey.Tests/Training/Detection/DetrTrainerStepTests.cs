@@ -45,9 +45,9 @@ public class DetrTrainerStepTests
         {
             Seen = batch => mask ??= fixtureScope.Keep(batch.Input.Mask.Clone()),
         };
-        var options = new TrainOptions
+        var options = TrainOptions.For("detect", "detr-r50") with
         {
-            Task = "detect", Model = "detr-r50", Data = "detr_step", Epochs = 1, Batch = 2, Workers = 0, Val = false, Project = runs.Root,
+            Data = "detr_step", Epochs = 1, Batch = 2, Workers = 0, Val = false, Project = runs.Root,
             ModelOptions = new ModelOptionValues([new("dropout", "0")]),
         };
         var steps = new List<BatchProgress>();
