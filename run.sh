@@ -9,7 +9,8 @@ run=runs/classify/quickstart
 # OpenMP threads sleep instead of spinning while they wait: on a machine whose cores are shared with other work,
 # spinning threads stall each other (measured: 27 vs 127 images/s with 2 threads on 2 busy cores).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
-# SE-ResNet-18 at width 16 (small stem for 28x28), 1 epoch on a fixed 10% of the training set: about a minute on 2 cores.
+# SE-ResNet-18 at width 16 (small stem for 28x28), 1 epoch on a fixed 10% of the training set: about a minute on 2 cores
+# (what a bare `osprey train` runs, TrainCommand.Quickstart, here with a fixed run name).
 ./osprey train --task classify --model seresnet18 --width 16 --data fashion-mnist --epochs 1 --batch 64 --lr 0.05 \
   --workers 1 --seed 0 --name quickstart --set exist_ok=true --set fraction=0.1 --set label_smoothing=0.1 --set warmup_epochs=0.2 "$@"
 echo "pictures of the run: $run/results.png, $run/confusion_matrix.png, $run/train_batch0.jpg, $run/val_batch0_pred.jpg; all of it in $run/report.html"

@@ -17,14 +17,7 @@ int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixe
     osc_set_error(err, err_size, "not a JPEG file (bad SOI marker)");
     return OSC_ERROR;
   }
-  if (mode == OSC_INDICES) {
-    osc_set_error(err, err_size, "a JPEG cannot hold exact indices (it is lossy): store masks as PNG");
-    return OSC_ERROR;
-  }
-  if (mode < OSC_UNCHANGED || mode > OSC_RGBA) {
-    osc_set_error(err, err_size, "unknown read mode %d", mode);
-    return OSC_ERROR;
-  }
+  if (osc_check_colour_mode(mode, "JPEG (lossy)", err, err_size) != OSC_OK) return OSC_ERROR;
   tjhandle handle = tjInitDecompress();
   if (!handle) {
     osc_set_error(err, err_size, "TurboJPEG could not allocate its state: %s", tjGetErrorStr2(NULL));
@@ -51,17 +44,14 @@ int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixe
     tjDestroy(handle);
     return OSC_TOO_MANY_PIXELS;
   }
-  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
-    osc_set_error(err, err_size, "CMYK JPEGs are not supported (convert the file to RGB)");
-    tjDestroy(handle);
-    return OSC_ERROR;
-  }
+  /* CMYK and YCCK files decode to CMYK (libjpeg turns YCCK into CMYK) and are converted to RGB as PIL converts them. */
+  const int cmyk = colorspace == TJCS_CMYK || colorspace == TJCS_YCCK;
   const int gray_source = colorspace == TJCS_GRAY;
   int channels = osc_mode_channels(mode, gray_source ? 1 : 3);
   /* TurboJPEG decodes straight to gray (the Y channel, as libjpeg's JCS_GRAYSCALE), RGB or RGBA (alpha 255);
    * gray+alpha is gray plus an opaque channel added after. */
-  const int decode_channels = channels == 2 ? 1 : channels;
-  const int format = decode_channels == 1 ? TJPF_GRAY : decode_channels == 3 ? TJPF_RGB : TJPF_RGBA;
+  const int decode_channels = cmyk ? 4 : channels == 2 ? 1 : channels;
+  const int format = cmyk ? TJPF_CMYK : decode_channels == 1 ? TJPF_GRAY : decode_channels == 3 ? TJPF_RGB : TJPF_RGBA;
   const size_t count = (size_t)width * (size_t)height;
   if (count > OSC_MAX_PIXEL_BYTES / 4) {
     osc_set_error(err, err_size, "image too large to decode (%d x %d)", width, height);
@@ -93,16 +83,21 @@ int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixe
     }
   }
   tjDestroy(handle);
-  if (channels == 2) {
-    uint8_t* with_alpha = (uint8_t*)malloc(count * 2 + 1);
-    if (!with_alpha) {
+  int have_channels = decode_channels;
+  if (cmyk) {
+    osc_cmyk_to_rgb(buffer, count, 1); /* PIL reads every CMYK JPEG as Adobe's inverted CMYK */
+    have_channels = 3;
+  }
+  if (have_channels != channels) {
+    uint8_t* converted = (uint8_t*)malloc(count * channels + 1);
+    if (!converted) {
       free(buffer);
       osc_set_error(err, err_size, "out of memory for a %d x %d image", width, height);
       return OSC_ERROR;
     }
-    osc_convert_channels(buffer, 1, with_alpha, 2, count, 1);
+    osc_convert_channels(buffer, have_channels, converted, channels, count, 1);
     free(buffer);
-    buffer = with_alpha;
+    buffer = converted;
   }
   result->width = width;
   result->height = height;

@@ -1,4 +1,5 @@
-/* libosprey_codecs: PNG (libpng 1.6) and JPEG (libjpeg-turbo's TurboJPEG) behind a small C ABI.
+/* libosprey_codecs: PNG (libpng 1.6), JPEG (libjpeg-turbo's TurboJPEG), TIFF (libtiff 4.5+) and WebP (libwebp)
+ * behind a small C ABI.
  *
  * Why a C library of our own rather than P/Invoke into libpng: libpng reports errors with longjmp, and a longjmp
  * must never unwind through .NET frames. libpng's simplified API (png_image_*) catches its own longjmp, but it
@@ -44,6 +45,14 @@ OSC_EXPORT int osc_png_decode(const uint8_t* data, size_t size, int mode, int64_
                               uint8_t** pixels, char* err, size_t err_size);
 OSC_EXPORT int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* info,
                                uint8_t** pixels, char* err, size_t err_size);
+/* CMYK and YCCK JPEGs are converted to RGB as PIL's convert("RGB") does (see osc_cmyk_to_rgb). */
+/* TIFF: the first image of the file; 8/16-bit gray and RGB(A) strips exactly, any other layout through libtiff's RGBA
+ * interface (8-bit). */
+OSC_EXPORT int osc_tiff_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* info,
+                               uint8_t** pixels, char* err, size_t err_size);
+/* WebP: still images, lossy or lossless, RGB or unpremultiplied RGBA. */
+OSC_EXPORT int osc_webp_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* info,
+                               uint8_t** pixels, char* err, size_t err_size);
 /* channels 1..4 (gray, gray+alpha, RGB, RGBA); bytes_per_sample 1 or 2. */
 OSC_EXPORT int osc_png_encode(const uint8_t* pixels, const osc_image* info, int compression_level, uint8_t** out,
                               size_t* out_size, char* err, size_t err_size);
@@ -54,8 +63,12 @@ OSC_EXPORT int osc_png_encode_palette(const uint8_t* indices, int32_t width, int
 /* channels 1 or 3, 8-bit; quality 1..100; colour is 4:2:0 subsampled. */
 OSC_EXPORT int osc_jpeg_encode(const uint8_t* pixels, const osc_image* info, int quality, uint8_t** out,
                                size_t* out_size, char* err, size_t err_size);
+/* Converts count interleaved pixels between gray, gray+alpha, RGB and RGBA (1..4 channels, 1 or 2 bytes per sample):
+ * gray from colour by PIL's integer ITU-R 601-2 luma, a missing alpha opaque, a dropped alpha discarded. */
+OSC_EXPORT void osc_convert_channels(const uint8_t* src, int src_channels, uint8_t* dst, int dst_channels, size_t count,
+                                     int bytes_per_sample);
 OSC_EXPORT void osc_free(void* p);
-/* "libpng X.Y.Z, libjpeg-turbo (TurboJPEG API)" */
+/* "libpng X.Y.Z, libjpeg-turbo (TurboJPEG API), libtiff X.Y.Z, libwebp X.Y.Z" */
 OSC_EXPORT const char* osc_versions(void);
 
 #ifdef __cplusplus

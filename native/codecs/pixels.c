@@ -12,6 +12,18 @@ void osc_set_error(char* err, size_t err_size, const char* fmt, ...) {
   va_end(args);
 }
 
+int osc_check_colour_mode(int mode, const char* format, char* err, size_t err_size) {
+  if (mode == OSC_INDICES) {
+    osc_set_error(err, err_size, "%s files are not read as exact indices: store masks as PNG", format);
+    return OSC_ERROR;
+  }
+  if (mode < OSC_UNCHANGED || mode > OSC_RGBA) {
+    osc_set_error(err, err_size, "unknown read mode %d", mode);
+    return OSC_ERROR;
+  }
+  return OSC_OK;
+}
+
 int osc_mode_channels(int mode, int src_channels) {
   switch (mode) {
     case OSC_UNCHANGED: return src_channels;
@@ -61,5 +73,23 @@ void osc_convert_channels(const uint8_t* src, int sc, uint8_t* dst, int dc, size
       store(dst, d + 2, b, wide);
       if (dc == 4) store(dst, d + 3, a, wide);
     }
+  }
+}
+
+/* PIL's MULDIV255: a * b / 255, rounded, without a division. */
+static inline int muldiv255(int a, int b) {
+  const int t = a * b + 128;
+  return ((t >> 8) + t) >> 8;
+}
+
+void osc_cmyk_to_rgb(uint8_t* pixels, size_t count, int inverted) {
+  const int flip = inverted ? 255 : 0;
+  for (size_t i = 0; i < count; i++) {
+    const uint8_t* in = pixels + i * 4;
+    uint8_t* out = pixels + i * 3;
+    const int c = in[0] ^ flip, m = in[1] ^ flip, y = in[2] ^ flip, n = 255 - (in[3] ^ flip);
+    out[0] = (uint8_t)(n - muldiv255(c, n));
+    out[1] = (uint8_t)(n - muldiv255(m, n));
+    out[2] = (uint8_t)(n - muldiv255(y, n));
   }
 }

@@ -6,14 +6,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Converts count pixels from src_channels to dst_channels (each 1..4: G, GA, RGB, RGBA) at 1 or 2 bytes per sample.
- * Gray from colour uses ITU-R 601-2 luma with PIL's integer rounding; a missing alpha is opaque; a dropped alpha is
- * discarded (no compositing), as torchvision does. */
-void osc_convert_channels(const uint8_t* src, int src_channels, uint8_t* dst, int dst_channels, size_t count,
-                          int bytes_per_sample);
+/* osc_convert_channels (exported, see osprey_codecs.h): gray from colour uses ITU-R 601-2 luma with PIL's integer
+ * rounding; a dropped alpha is discarded (no compositing), as torchvision does. */
+
+/* Converts count CMYK pixels (4 bytes each) to RGB (3 bytes each) in place, as PIL's cmyk2rgb: with n = 255 - K,
+ * R = n - C * n / 255 (rounded). inverted: the samples are stored as 255 - value (Adobe's CMYK JPEG convention). */
+void osc_cmyk_to_rgb(uint8_t* pixels, size_t count, int inverted);
 
 /* Output channel count of a mode for a source with src_channels, or 0 when mode is not a channel layout. */
 int osc_mode_channels(int mode, int src_channels);
+
+/* For codecs without exact indices: OSC_OK for a channel layout; else an error naming the format (indices are refused:
+ * masks belong in PNG). */
+int osc_check_colour_mode(int mode, const char* format, char* err, size_t err_size);
 
 /* printf into the caller's error buffer (always NUL-terminated). */
 void osc_set_error(char* err, size_t err_size, const char* fmt, ...);

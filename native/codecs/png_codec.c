@@ -280,4 +280,3 @@ int osc_png_encode_palette(const uint8_t* indices, int32_t width, int32_t height
 
 void osc_free(void* p) { free(p); }
 
-const char* osc_versions(void) { return "libpng " PNG_LIBPNG_VER_STRING ", libjpeg-turbo (TurboJPEG API)"; }

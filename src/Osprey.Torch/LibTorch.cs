@@ -8,6 +8,9 @@ public static class LibTorch
 {
     public static string Version => Marshal.PtrToStringUTF8(NativeMethods.osp_version()) ?? "";
     public static string BuildConfig => Marshal.PtrToStringUTF8(NativeMethods.osp_build_config()) ?? "";
+    /// <summary>Whether this libtorch was compiled with CUDA (its build settings say USE_CUDA=ON), whatever devices exist.</summary>
+    public static bool BuiltWithCuda => BuildConfig.Contains("USE_CUDA=ON", StringComparison.Ordinal);
+
     public static string ParallelInfo => Marshal.PtrToStringUTF8(NativeMethods.osp_parallel_info()) ?? "";
 
     /// <summary>Where libosprey_native.so was loaded from (null before the first native call).</summary>

@@ -103,7 +103,8 @@ public static class DoctorCommand
     static void DeviceCheck(FittedTable table, Action<string, string> fail, string device)
     {
         var cuda = LibTorch.CudaDeviceCount;
-        table.AddRow("devices", cuda > 0 ? $"cpu, {cuda} CUDA" : "cpu (this libtorch has no CUDA devices)");
+        table.AddRow("devices", cuda > 0 ? $"cpu, {cuda} CUDA"
+            : LibTorch.BuiltWithCuda ? "cpu (this libtorch has CUDA but sees no device)" : "cpu (this libtorch is built without CUDA)");
         if (device == "cpu") return;
         var saved = Console.Error;
         using var message = new StringWriter();

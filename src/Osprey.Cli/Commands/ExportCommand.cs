@@ -18,11 +18,12 @@ public static class ExportCommand
         var dynamic = new Option<bool>("--dynamic") { Description = "a symbolic batch axis in the ONNX graph" };
         var opset = new Option<int>("--opset") { Description = "ONNX opset (17)", DefaultValueFactory = _ => 17 };
         var output = new Option<string?>("--out") { Description = "output file (default: next to the weights, .onnx or .pt)" };
+        var device = DeviceOption.Create();
         var command = new Command("export", "Export a trained model to ONNX (ONNX Runtime) or a PyTorch state dict (torch.load)")
         {
-            weights, format, imgsz, batch, dynamic, opset, output,
+            weights, format, imgsz, batch, dynamic, opset, output, device,
         };
-        command.SetAction(result => Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(format)!, result.GetValue(imgsz),
+        command.SetAction(result => DeviceOption.Check(result.GetValue(device)!) ?? Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(format)!, result.GetValue(imgsz),
             result.GetValue(batch), result.GetValue(dynamic), result.GetValue(opset), result.GetValue(output))));
         return command;
     }

@@ -1,19 +1,23 @@
 using System.CommandLine;
 using Osprey.Models;
 using Osprey.Models.Summary;
+using Osprey.Torch;
+using Osprey.Torch.Serialization;
 using Osprey.Training;
 
 namespace Osprey.Cli.Commands;
 
 /// <summary><c>osprey info NAME|CHECKPOINT</c>: a registered model's (or a trained run's) layer table and its layers /
-/// parameters / gradients / GFLOPs; a model's own options with <c>--set key=value</c> (<c>--set width=16</c>).</summary>
+/// parameters / gradients / GFLOPs; a model's own options with <c>--set key=value</c> (<c>--set width=16</c>). Any other
+/// weights file (a plain .safetensors state dict, a torch .pt/.pth) is listed tensor by tensor.</summary>
 public static class InfoCommand
 {
     public static Command Create()
     {
         var name = new Argument<string>("model")
         {
-            Description = "A registered model name (yolo11n, yolo11s-multiseam, resnet50, unet, ...) or a checkpoint written by osprey train (.ckpt)",
+            Description = "A registered model name (yolo11n, yolo11s-multiseam, resnet50, unet, ...), a checkpoint written by osprey train (.ckpt), " +
+                          "or a state dict (.safetensors, torch .pt/.pth)",
         };
         var classes = new Option<long?>("--classes") { Description = "Number of classes [default: the model's own, 80 for YOLO]" };
         var imageSize = new Option<long?>("--imgsz") { Description = "Square input size the GFLOPs are counted at [default: the model's, 640 for YOLO; a checkpoint's own]" };
@@ -38,9 +42,9 @@ public static class InfoCommand
     static int Run(string name, long? classes, long? imageSize, bool fused, string[] settings)
     {
         bool isCheckpoint = File.Exists(name) || name.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase);
-        if (isCheckpoint) return settings.Length > 0 || classes != null
-            ? Cli.Usage("info: a checkpoint's model is built as its run recorded it; --classes and --set apply to registered names")
-            : Checkpoint(name, imageSize, fused);
+        if (isCheckpoint && settings.Length + (classes != null ? 1 : 0) > 0)
+            return Cli.Usage("info: a checkpoint's model is built as its run recorded it; --classes and --set apply to registered names");
+        if (isCheckpoint) return IsTrainingCheckpoint(name) ? Checkpoint(name, imageSize, fused) : StateDict(name);
         var args = new ModelArgs(NumClasses: classes);
         foreach (var setting in settings)
         {
@@ -57,6 +61,28 @@ public static class InfoCommand
         {
             return Cli.Usage($"info: {e.Message}");
         }
+    }
+
+    static bool IsTrainingCheckpoint(string path)
+    {
+        if (!File.Exists(path)) return true;   // TrainedModel.Load names the missing file
+        using var scope = TensorScope.Begin();
+        return TorchLoad.Load(path) is PickleDict root && root.TryGetValue("metadata", out var m) && m is PickleDict metadata &&
+               metadata.TryGetValue("format", out var format) && format as string == TrainingCheckpointFormat.FormatName;
+    }
+
+    /// <summary>A weights file without a run: its tensors (as TorchLoad.LoadStateDict finds them) with dtypes and shapes.</summary>
+    static int StateDict(string path)
+    {
+        using var scope = TensorScope.Begin();
+        var tensors = TorchLoad.LoadStateDict(path);
+        long values = tensors.Values.Sum(t => t.NumEl);
+        Console.WriteLine(FormattableString.Invariant($"{path}: a state dict of {tensors.Count} tensors, {values:N0} values") +
+                          " (no run information: osprey val and predict need a checkpoint written by osprey train)");
+        int width = Math.Min(60, tensors.Keys.Max(k => k.Length));
+        foreach (var (name, tensor) in tensors.OrderBy(p => p.Key, StringComparer.Ordinal))
+            Console.WriteLine($"  {name.PadRight(width)}  {tensor.DType.Name(),-9} [{string.Join(", ", tensor.Shape)}]");
+        return Cli.Ok;
     }
 
     static int Checkpoint(string path, long? imageSize, bool fused)

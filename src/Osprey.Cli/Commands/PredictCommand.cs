@@ -15,7 +15,8 @@ public static class PredictCommand
 
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train", Required = true };
+        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train, or with --model an ultralytics .pt", Required = true };
+        var model = new Option<string?>("--model") { Description = "load --weights, a file of another program (an ultralytics yolo11n.pt), as this model" };
         var source = new Option<string[]>("--source")
         {
             Description = "image files, folders (searched recursively) or globs (shots/*.jpg, data/**/*.png; quote them from the shell); repeatable",
@@ -37,7 +38,7 @@ public static class PredictCommand
         var command = new Command("predict",
             "Run a trained model on images (classification: the top-5 classes per image; detection: boxes; segmentation: " +
             "class areas). Unreadable files are reported and skipped; the run then exits 1 with their count.")
-        { weights, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, device };
+        { weights, model, source, top, json, save, saveDir, saveTxt, conf, iou, maxDet, imgsz, lineWidth, hideLabels, hideConf, device };
         command.SetAction(result =>
         {
             if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
@@ -48,19 +49,19 @@ public static class PredictCommand
                 HideConfidence = result.GetValue(hideConf), SaveTxt = result.GetValue(saveTxt),
             };
             bool saving = result.GetValue(save) || result.GetValue(saveDir) != null || request.SaveTxt;
-            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json)));
+            return Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(source)!, request, saving, result.GetValue(saveDir), result.GetValue(json)));
         });
         return command;
     }
 
-    static int Run(string weights, string[] sources, PredictRequest request, bool save, string? saveDir, bool json)
+    static int Run(string weights, string? model, string[] sources, PredictRequest request, bool save, string? saveDir, bool json)
     {
         if (request.Top < 1) return Cli.Usage($"--top {request.Top}: expected an integer >= 1");
         if (request.Confidence is < 0 or > 1) return Cli.Usage($"--conf {request.Confidence}: expected a value in [0, 1]");
         if (request.Iou is < 0 or > 1) return Cli.Usage($"--iou {request.Iou}: expected a value in [0, 1]");
         if (request.MaxDetections < 1) return Cli.Usage($"--max-det {request.MaxDetections}: expected an integer >= 1");
         var files = ImageFiles.Find(sources);
-        using var trained = TrainedModel.Load(weights);
+        using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         if (save) request = request with { SaveDirectory = saveDir ?? RunFolder.Create("runs", trained.Info.Task, "predict") };
         var array = new JsonArray();

@@ -12,7 +12,8 @@ public static class ValCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train (best.ckpt or last.ckpt)", Required = true };
+        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train (best.ckpt or last.ckpt), or with --model an ultralytics .pt", Required = true };
+        var model = new Option<string?>("--model") { Description = "load --weights, a file of another program (an ultralytics yolo11n.pt), as this model (then --data is needed)" };
         var data = new Option<string?>("--data") { Description = "the dataset [default: the one the model was trained on]" };
         var split = new Option<string>("--split")
         {
@@ -25,19 +26,20 @@ public static class ValCommand
         var device = DeviceOption.Create();
         var command = new Command("val", "Evaluate a trained model with its task's metrics (classification: top-1, top-5, per-class accuracy)")
         {
-            weights, data, split, batch, workers, json, device,
+            weights, model, data, split, batch, workers, json, device,
         };
         command.SetAction(result => DeviceOption.Check(result.GetValue(device)!)
-                                    ?? Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(data), result.GetValue(split)!,
+                                    ?? Cli.Run(() => Run(result.GetValue(weights)!, result.GetValue(model), result.GetValue(data), result.GetValue(split)!,
                                                          result.GetValue(batch), result.GetValue(workers), result.GetValue(json))));
         return command;
     }
 
-    static int Run(string weights, string? data, string split, int batch, int workers, bool json)
+    static int Run(string weights, string? model, string? data, string split, int batch, int workers, bool json)
     {
         if (batch < 1) return Cli.Usage($"--batch {batch}: expected an integer >= 1");
         if (split is not ("val" or "train")) return Cli.Usage($"--split {split}: expected val or train");
-        using var trained = TrainedModel.Load(weights);
+        using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
+        if (trained.Foreign && data == null) return Cli.Usage($"--data: {weights} is not an Osprey checkpoint, so it names no dataset to validate on");
         var report = TaskRegistry.Get(trained.Info.Task, trained.Info.Model).Validate(trained, new ValidationRequest(data, batch, workers, Split: split));
         if (json)
         {

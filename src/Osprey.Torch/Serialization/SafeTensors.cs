@@ -21,6 +21,11 @@ public static class SafeTensors
         ["U8"] = DType.UInt8, ["BOOL"] = DType.Bool,
     };
 
+    /// <summary>Whether <paramref name="head"/> (a file's first 9 bytes) starts a safetensors file: a plausible 8-byte
+    /// header length, then the header's opening brace.</summary>
+    public static bool IsSafeTensors(ReadOnlySpan<byte> head) =>
+        head.Length >= 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadInt64LittleEndian(head) is >= 2 and <= MaxHeaderBytes;
+
     /// <summary>Reads every tensor (owned by the current scope, if any) and the string metadata.</summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {

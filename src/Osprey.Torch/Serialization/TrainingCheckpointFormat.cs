@@ -9,13 +9,24 @@ namespace Osprey.Torch.Serialization;
 /// The layout of <see cref="TrainingCheckpoint"/> inside a safetensors file. Metadata (all strings):
 /// <c>format</c> = "osprey.training-checkpoint", <c>version</c> = "1", <c>epoch</c>, <c>iteration</c>, and when
 /// present <c>optimizer</c> (the optimizer's groups JSON), <c>schedule</c> (the scheduler state JSON) and
-/// <c>options</c> (the run options JSON). Tensors: <c>model.&lt;key&gt;</c>, <c>optim.&lt;state key&gt;</c>, <c>rng.cpu</c>.
+/// <c>options</c> (the run options JSON). Tensors: <c>model.&lt;key&gt;</c> (the trainer keeps an EMA copy as
+/// <c>model.ema.&lt;key&gt;</c>), <c>optim.&lt;state key&gt;</c>, <c>rng.cpu</c>. docs/checkpoint-format.md describes it for readers
+/// in other languages.
 /// </summary>
 public static class TrainingCheckpointFormat
 {
     public const string FormatName = "osprey.training-checkpoint";
     public const int Version = 1;
-    public const string ModelPrefix = "model.", OptimPrefix = "optim.", RngKey = "rng.cpu";
+    public const string ModelPrefix = "model.", OptimPrefix = "optim.", RngKey = "rng.cpu", EmaPrefix = "ema.";
+
+    /// <summary>A tensor's part ("model", "ema", "optim") and its key inside it; (name, null) for one outside them (rng.cpu).</summary>
+    public static (string Part, string? Key) PartOf(string name)
+    {
+        if (name.StartsWith(ModelPrefix + EmaPrefix, StringComparison.Ordinal)) return ("ema", name[(ModelPrefix.Length + EmaPrefix.Length)..]);
+        if (name.StartsWith(ModelPrefix, StringComparison.Ordinal)) return ("model", name[ModelPrefix.Length..]);
+        if (name.StartsWith(OptimPrefix, StringComparison.Ordinal)) return ("optim", name[OptimPrefix.Length..]);
+        return (name, null);
+    }
 
     internal sealed record Parts(Dictionary<string, Tensor> Model, OptimizerStateDict? Optimizer, JsonObject? Schedule,
                                  long Epoch, long Iteration, Tensor? RngState, JsonObject? Options);
@@ -45,7 +56,9 @@ public static class TrainingCheckpointFormat
     {
         var format = metadata.GetValueOrDefault("format");
         if (format != FormatName)
-            throw new TorchException($"{path}: not an Osprey training checkpoint (metadata 'format' is {(format == null ? "missing" : $"'{format}'")}, expected '{FormatName}')");
+            throw new TorchException($"{path}: not an Osprey training checkpoint (metadata 'format' is {(format == null ? "missing" : $"'{format}'")}, " +
+                                     $"expected '{FormatName}'); a plain state dict has no run information (task, classes, input size): " +
+                                     "osprey info lists its tensors, TorchLoad.LoadStateDict reads them");
         var version = Number(path, metadata, "version");
         if (version != Version)
             throw new TorchException($"{path}: training checkpoint version {version}; this build reads version {Version}");

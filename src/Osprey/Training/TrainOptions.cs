@@ -2,7 +2,8 @@ using Osprey.Models;
 
 namespace Osprey.Training;
 
-public enum OptimizerKind { Sgd, AdamW }
+/// <summary>sgd, adamw, or ultralytics' auto rule (the detect task's YOLO models only; <see cref="Ultralytics.UltralyticsOptimizer.Choose"/>).</summary>
+public enum OptimizerKind { Sgd, AdamW, Auto }
 
 public enum ScheduleKind { Cosine, Linear, Constant }
 
@@ -61,6 +62,31 @@ public sealed record TrainOptions
     /// <summary>Random-resized-crop minimum area fraction in training; 1 turns it off (plain resize).</summary>
     public double Scale { get; init; } = 1.0;
 
+    // --- Detection (YOLO), issue 12: ultralytics' training keys with its defaults and meanings (cfg/default.yaml). The
+    // detect task's YOLO models read them (with fliplr and scale above: for YOLO, scale is the random-perspective gain);
+    // any other task refuses a value other than the default (ValidateYoloKeys).
+    /// <summary>HSV augmentation gains (fractions of hue, saturation, value).</summary>
+    public double HsvH { get; init; } = 0.015;
+    public double HsvS { get; init; } = 0.7;
+    public double HsvV { get; init; } = 0.4;
+    /// <summary>Random perspective: rotation (+/- degrees), translation (+/- fraction), shear (+/- degrees), perspective (+/- fraction).</summary>
+    public double Degrees { get; init; }
+    public double Translate { get; init; } = 0.1;
+    public double Shear { get; init; }
+    public double Perspective { get; init; }
+    /// <summary>Vertical flip probability.</summary>
+    public double Flipud { get; init; }
+    /// <summary>Mosaic and mixup probabilities; both end for the last <see cref="CloseMosaic"/> epochs (0: never).</summary>
+    public double Mosaic { get; init; } = 1.0;
+    public double Mixup { get; init; }
+    public int CloseMosaic { get; init; } = 10;
+    /// <summary>Warm-up start momentum and bias learning rate; nominal batch (accumulation and decay scaling); cosine decay instead of linear.</summary>
+    public double WarmupMomentum { get; init; } = 0.8;
+    public double WarmupBiasLr { get; init; } = 0.1;
+    public int Nbs { get; init; } = 64;
+    public bool CosLr { get; init; }
+    // --- end of issue 12's block
+
     public int Workers { get; init; } = 2;
     public int Seed { get; init; }
     public bool Val { get; init; } = true;
@@ -106,7 +132,7 @@ public sealed record TrainOptions
         Require(EmaTau > 0 && double.IsFinite(EmaTau), "ema_tau", EmaTau, "a finite value > 0");
         Require(Fliplr >= 0 && Fliplr <= 1, "fliplr", Fliplr, "a probability in [0, 1]");
         Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
-        Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
+        ValidateYoloKeys();
         Require(Weights is null || Weights.Length > 0, "weights", Weights, "a weights file");
         Require(Freeze is null || System.Text.RegularExpressions.Regex.IsMatch(Freeze, @"^\s*[A-Za-z0-9_.]+(\s*,\s*[A-Za-z0-9_.]+)*\s*$"), "freeze", Freeze,
                 "a count of the first layers, or a comma-separated list of layer indices or module names");
@@ -155,6 +181,42 @@ public sealed record TrainOptions
                 _ => "true or false",
             });
         }
+    }
+
+    /// <summary>Issue 12: the ultralytics keys (and optimizer=auto) mean something to the detect task's YOLO models only;
+    /// <c>scale</c> means the random-resized-crop minimum area elsewhere, ultralytics' perspective scale gain there.</summary>
+    void ValidateYoloKeys()
+    {
+        bool yolo = TaskRegistry.Contains(Task) && TaskRegistry.Get(Task, Model) is Detection.YoloTask;
+        if (yolo)
+        {
+            Require(Scale >= 0 && Scale < 1, "scale", Scale, "a value in [0, 1) (the detect task's random-perspective scale gain)");
+            Require(Schedule != ScheduleKind.Constant, "schedule", "constant", "linear or cosine (ultralytics' decays; cos_lr=true also means cosine)");
+        }
+        else Require(Scale > 0 && Scale <= 1, "scale", Scale, "a value in (0, 1]");
+        (string Key, double Value, double Max)[] probabilities =
+            [("hsv_h", HsvH, 1), ("hsv_s", HsvS, 1), ("hsv_v", HsvV, 1), ("translate", Translate, 1), ("perspective", Perspective, 0.001),
+             ("flipud", Flipud, 1), ("mosaic", Mosaic, 1), ("mixup", Mixup, 1)];
+        foreach (var (key, value, max) in probabilities) Require(value >= 0 && value <= max, key, value, $"a value in [0, {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}]");
+        Require(Degrees >= 0 && Degrees <= 180, "degrees", Degrees, "a value in [0, 180]");
+        Require(Shear >= 0 && Shear < 90, "shear", Shear, "a value in [0, 90)");
+        Require(CloseMosaic >= 0, "close_mosaic", CloseMosaic, "an integer >= 0");
+        Require(WarmupMomentum >= 0 && WarmupMomentum < 1, "warmup_momentum", WarmupMomentum, "a value in [0, 1)");
+        Require(double.IsFinite(WarmupBiasLr) && WarmupBiasLr >= 0, "warmup_bias_lr", WarmupBiasLr, "a finite value >= 0");
+        Require(Nbs is >= 1 and <= 65_536, "nbs", Nbs, "an integer in 1..65536");
+        if (yolo) return;
+        var task = $"the {Task} task with {Model}";
+        Require(Optimizer != OptimizerKind.Auto, "optimizer", "auto", $"sgd or adamw: 'auto' is ultralytics' rule, which only the detect task's YOLO models follow ({task})");
+        var defaults = new TrainOptions();
+        foreach (var (key, value, fallback) in new (string, object, object)[]
+                 {
+                     ("hsv_h", HsvH, defaults.HsvH), ("hsv_s", HsvS, defaults.HsvS), ("hsv_v", HsvV, defaults.HsvV), ("degrees", Degrees, defaults.Degrees),
+                     ("translate", Translate, defaults.Translate), ("shear", Shear, defaults.Shear), ("perspective", Perspective, defaults.Perspective),
+                     ("flipud", Flipud, defaults.Flipud), ("mosaic", Mosaic, defaults.Mosaic), ("mixup", Mixup, defaults.Mixup),
+                     ("close_mosaic", CloseMosaic, defaults.CloseMosaic), ("warmup_momentum", WarmupMomentum, defaults.WarmupMomentum),
+                     ("warmup_bias_lr", WarmupBiasLr, defaults.WarmupBiasLr), ("nbs", Nbs, defaults.Nbs), ("cos_lr", CosLr ? "true" : "false", "false"),
+                 })
+            Require(value.Equals(fallback), key, value, $"its default {fallback}: the key belongs to the detect task's YOLO recipe, not to {task}");
     }
 
     /// <summary>The defaults of a run of <paramref name="task"/> with <paramref name="model"/> (null: the task's default

@@ -16,7 +16,7 @@ public class ExportCommandTests
         using var data = new TinyImageFolder();
         using var work = new TempFolder();
         var (code, _, err) = OspreyProcess.Run(work.Root, "train", "--model", "resnet18", "--width", "4", "--data", data.Root, "--imgsz", "16",
-            "--epochs", "1", "--batch", "6", "--workers", "0", "--seed", "3");
+            "--epochs", "1", "--batch", "6", "--workers", "0", "--seed", "3", "--device", "cpu");
         Assert.True(code == 0, $"train exited {code}: {err}");
         var best = Path.Combine(work.Root, "runs", "classify", "train", "best.ckpt");
 
@@ -48,7 +48,7 @@ public class ExportCommandTests
             for (int j = 0; j < native[i].Top.Count; j++) Assert.True(Math.Abs(native[i].Top[j].Probability - fromOnnx[i].Top[j].Probability) <= 1e-5);
         }
 
-        (code, _, err) = OspreyProcess.Run(work.Root, "export", "--weights", best, "--format", "torch", "--out", Path.Combine(work.Root, "w.pt"));
+        (code, _, err) = OspreyProcess.Run(work.Root, "export", "--weights", best, "--format", "torch", "--out", Path.Combine(work.Root, "w.pt"), "--device", "cpu");
         Assert.True(code == 0, $"export exited {code}: {err}");
         Assert.True(new FileInfo(Path.Combine(work.Root, "w.pt")).Length > 0);
 

@@ -5,7 +5,7 @@ using Osprey.Training;
 
 namespace Osprey.Cli.Tests.Commands;
 
-/// <summary>predict (several sources, globs, a bad file skipped), val (--json, --split) and info (a checkpoint, --set) on one trained run.</summary>
+/// <summary>predict (several sources, globs, a bad file skipped, every decodable format), val (--json, --split) and info (a checkpoint, --set) on one trained run.</summary>
 public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedTinyRun>
 {
     [Fact]
@@ -30,6 +30,19 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     }
 
     [Fact]
+    public void PredictReadsTiffWebPBmpAndCmykJpegInAFolder()
+    {
+        using var folder = new Osprey.Tests.Data.TempFolder();
+        string[] files = ["cmyk.jpg", "ycck.jpg", "rgb_lzw.tif", "lossy_alpha.webp", "palette8.bmp"];
+        foreach (var file in files)
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "images", "formats", file), folder.PathOf(file));
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", folder.Root, "--json", "--device", "cpu");
+        Assert.True(code == 0, err);
+        var sources = JsonNode.Parse(output)!.AsArray().Select(p => Path.GetFileName((string)p!["source"]!)).ToList();
+        Assert.Equal(files.Order(StringComparer.Ordinal), sources);
+    }
+
+    [Fact]
     public void PredictOfAGlobMatchingNothingNamesIt()
     {
         var (code, _, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", Path.Combine(run.Data.Root, "*.jpg"));
@@ -49,7 +62,7 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     [Fact]
     public void ValJsonAndSplit()
     {
-        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--workers", "0");
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--json", "--workers", "0", "device=cpu");
         Assert.True(code == 0, err);
         var report = JsonNode.Parse(output)!.AsObject();
         Assert.Equal("val", (string?)report["split"]);
@@ -83,6 +96,51 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
         using var trained = TrainedModel.Load(run.Best);
         long parameters = trained.Model.Parameters().Sum(p => p.NumEl);
         Assert.Contains(FormattableString.Invariant($" {parameters:N0} parameters"), output);
+    }
+
+    [Fact]
+    public async Task CheckpointFormatDocumentsWhatAPythonReaderFinds()
+    {
+        // The package-free Python reader of docs/checkpoint-format.md, run as printed on this run's checkpoint.
+        var doc = File.ReadAllText(Path.Combine(OspreyProcess.RepositoryRoot, "docs", "checkpoint-format.md"));
+        var blocks = doc.Split("```python\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
+        var reader = Assert.Single(blocks, b => b.Contains("sys.argv[1]", StringComparison.Ordinal));
+        using var folder = new Osprey.Tests.Data.TempFolder();
+        File.WriteAllText(folder.PathOf("read_ckpt.py"), reader);
+        var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", [folder.PathOf("read_ckpt.py"), run.Best])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = python.StandardOutput.ReadToEndAsync();
+        var err = await python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync();
+        Assert.True(python.ExitCode == 0, err);
+        using var trained = TrainedModel.Load(run.Best);
+        var state = trained.Model.StateDict();
+        Assert.Equal(FormattableString.Invariant(
+            $"osprey.training-checkpoint {trained.Epoch} classify resnet18 3 {state.Count} {state.Values.Sum(t => t.NumEl)}"), (await output).Trim());
+    }
+
+    [Fact]
+    public void InfoListsAPlainSafetensorsStateDict()
+    {
+        using var folder = new Osprey.Tests.Data.TempFolder();
+        var path = folder.PathOf("weights.safetensors");
+        long values;
+        int count;
+        using (var trained = TrainedModel.Load(run.Best))
+        {
+            var state = trained.Model.StateDict();
+            Osprey.Torch.Serialization.SafeTensors.Save(path, state);
+            (values, count) = (state.Values.Sum(t => t.NumEl), state.Count);
+        }
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", path);
+        Assert.True(code == 0, err);
+        Assert.Contains(FormattableString.Invariant($"{path}: a state dict of {count} tensors, {values:N0} values"), output);
+        Assert.Matches(@"\n  fc\.weight +float32 +\[3, 32\]\n", output);
+
+        (code, _, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", path);
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}: not an Osprey training checkpoint", err);
+        Assert.Contains("osprey info lists its tensors", err);
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public class UsageTests
         var epochs = lines.Single(l => l.StartsWith("  epochs ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["epochs", "integer", "10"], epochs[..3]);
         var optimizer = lines.Single(l => l.StartsWith("  optimizer ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["optimizer", "sgd|adamw", "sgd"], optimizer[..3]);
+        Assert.Equal(["optimizer", "sgd|adamw|auto", "sgd"], optimizer[..3]);
         Assert.Contains(lines, l => l.StartsWith("  width ", StringComparison.Ordinal));   // seresnet18's own option
     }
 
@@ -133,11 +133,23 @@ public class UsageTests
     [Fact]
     public void CudaWithoutCudaIsRefusedClearly()
     {
-        var (code, _, err) = OspreyProcess.Run(Path.GetTempPath(), "train", "--device", "cuda:0");
-        if (Osprey.Torch.LibTorch.CudaDeviceCount > 0) return;   // only a CPU libtorch has this message
+        if (Osprey.Torch.LibTorch.BuiltWithCuda) return;   // only a CPU-only libtorch has this message
+        string[][] commands =
+        [
+            ["train", "--device", "cuda:0"], ["val", "--weights", "x.ckpt", "--device", "cuda"],
+            ["predict", "--weights", "x.ckpt", "--source", "x.png", "--device", "0"], ["export", "--weights", "x.ckpt", "--device", "cuda:1"],
+        ];
+        foreach (var arguments in commands)
+        {
+            var (verb, device) = (arguments[0], arguments[^1]);
+            var (exit, _, message) = OspreyProcess.Run(Path.GetTempPath(), arguments);
+            Assert.True(exit == 1, $"{verb} --device {device}: exit {exit}, {message}");
+            Assert.Contains($"--device {device}: this libtorch ({Osprey.Torch.LibTorch.Version}) is built without CUDA (USE_CUDA=OFF", message);
+            Assert.Contains("install a CUDA build of libtorch", message);
+        }
+        var (code, _, err) = OspreyProcess.Run(Path.GetTempPath(), "train", "device=cuda");   // ultralytics' key=value form
         Assert.Equal(1, code);
-        Assert.Contains("--device cuda:0: this libtorch", err);
-        Assert.Contains("has no CUDA devices", err);
+        Assert.Contains("--device cuda: this libtorch", err);
 
         (code, _, err) = OspreyProcess.Run(Path.GetTempPath(), "predict", "--weights", "x.ckpt", "--source", "x.png", "--device", "gpu");
         Assert.Equal(2, code);

@@ -6,7 +6,8 @@ namespace Osprey.Cli.Tests.Packaging;
 /// <summary>
 /// <c>dotnet pack</c> of Osprey.Torch and Osprey (as built for these tests) into a local feed, and a fresh console app
 /// restored from it (its own package folder, so no stale copy lands in the user's cache) that loads both native
-/// libraries from the packages' runtimes/linux-x64/native and decodes a PNG.
+/// libraries from the packages' runtimes/linux-x64/native and decodes a PNG; and the CLI packed as the <c>osprey</c>
+/// .NET tool, installed into a temporary tool path from that feed.
 /// </summary>
 public class PackageTests
 {
@@ -61,15 +62,49 @@ public class PackageTests
         }
     }
 
-    static async Task<string> Dotnet(string folder, string[] args, Dictionary<string, string>? environment = null)
+    [Fact]
+    public async Task TheCliInstallsAsADotnetTool()
     {
-        var start = new ProcessStartInfo("dotnet", args) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!OperatingSystem.IsLinux()) return;
+        var root = OspreyProcess.RepositoryRoot;
+        var work = Directory.CreateTempSubdirectory("osprey-tool-").FullName;
+        try
+        {
+            var feed = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
+            await Dotnet(root, ["pack", Path.Combine("src", "Osprey.Cli"), "-c", OspreyProcess.Configuration, "--no-build", "-o", feed, "-nologo", "-v", "quiet"]);
+            File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
+                <configuration><packageSources><clear /><add key="feed" value="{feed}" /></packageSources></configuration>
+                """);
+            var tools = Path.Combine(work, "tools");
+            var isolated = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(work, "packages") };
+            await Dotnet(work, ["tool", "install", "Osprey.Cli", "--tool-path", tools, "--configfile", Path.Combine(work, "nuget.config"), "--version", "1.0.0"], isolated);
+
+            var osprey = Path.Combine(tools, "osprey");
+            Assert.True(File.Exists(osprey), $"no osprey command in {tools}");
+            var version = await Run(osprey, work, ["--version"]);
+            Assert.Matches(@"^\d+\.\d+\.\d+", version.Trim());
+            var info = await Run(osprey, work, ["info", "resnet18"]);
+            using (var model = Osprey.Models.ModelRegistry.Create("resnet18", new Osprey.Models.ModelArgs()))
+                Assert.Contains(FormattableString.Invariant($" {model.Parameters().Sum(p => p.NumEl):N0} parameters"), info);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    static Task<string> Dotnet(string folder, string[] args, Dictionary<string, string>? environment = null) =>
+        Run("dotnet", folder, args, environment);
+
+    static async Task<string> Run(string program, string folder, string[] args, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program, args) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (k, v) in environment ?? []) start.Environment[k] = v;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} exited {process.ExitCode}:\n{await output}\n{errors}");
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}:\n{await output}\n{errors}");
         return await output;
     }
 }

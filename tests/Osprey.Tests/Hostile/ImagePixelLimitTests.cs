@@ -16,6 +16,10 @@ public class ImagePixelLimitTests
     [Theory]
     [InlineData("rgb.png", "PNG")]
     [InlineData("rgb.jpg", "JPEG")]
+    [InlineData("formats/rgb.tif", "TIFF")]
+    [InlineData("formats/lossless.webp", "WEBP")]
+    [InlineData("formats/rgb24.bmp", "BMP")]
+    [InlineData("formats/ycck.jpg", "JPEG")]
     public void LimitIsConfigurableAndInclusive(string fixture, string codec)
     {
         var bytes = File.ReadAllBytes(TestImages.PathOf(fixture));

@@ -57,7 +57,7 @@ public class OptionsTests
     [InlineData("epochs=three", "option 'epochs' = three: expected an integer")]
     [InlineData("lr0=fast", "option 'lr0' = fast: expected a number")]
     [InlineData("ema=yes please", "option 'ema' = yes please: expected true or false")]
-    [InlineData("optimizer=rmsprop", "option 'optimizer' = rmsprop: expected one of sgd, adamw")]
+    [InlineData("optimizer=rmsprop", "option 'optimizer' = rmsprop: expected one of sgd, adamw, auto")]
     [InlineData("epochs=0", "option 'epochs' = 0: expected an integer in 1..1000000")]
     [InlineData("batch=2147483647", "option 'batch' = 2147483647: expected an integer in 1..65536")]
     [InlineData("batch=2147483648", "option 'batch' = 2147483648: expected an integer")]

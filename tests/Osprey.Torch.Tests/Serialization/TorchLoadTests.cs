@@ -167,4 +167,44 @@ public class TorchLoadTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData("sd_fp32")]
+    [InlineData("sd_fp16")]
+    [InlineData("dtypes")]
+    public void SafetensorsStateDictEqualsTheTorchSaveOfIt(string file)
+    {
+        // The .safetensors was written from the same state dict by the reference script (the format's documented layout).
+        using var scope = TensorScope.Begin();
+        var fromSafetensors = TorchLoad.LoadStateDict(Fixture(file + ".safetensors"));
+        AssertIdentical(TorchLoad.LoadStateDict(Fixture(file + ".pt")), fromSafetensors, file);
+        var root = Assert.IsType<PickleDict>(TorchLoad.Load(Fixture(file + ".safetensors")));
+        Assert.Equal(fromSafetensors.Keys.Order(StringComparer.Ordinal), root.Keys.Cast<string>());
+    }
+
+    [Fact]
+    public void OspreyCheckpointLoadsAsItsPartsAndItsEmaIsTheStateDict()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"osprey-torchload-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using var scope = TensorScope.Begin();
+            var weights = new Dictionary<string, Tensor> { ["fc.weight"] = Tensor.Arange(6).Reshape(2, 3).To(DType.Float32), ["fc.bias"] = Tensor.Zeros([2]) };
+            var model = new Dictionary<string, Tensor>(weights) { ["ema.fc.weight"] = weights["fc.weight"] * 2, ["ema.fc.bias"] = weights["fc.bias"] + 1 };
+            using (var checkpoint = TrainingCheckpoint.Capture(model, epoch: 3, iteration: 30)) checkpoint.Save(path);
+            var root = Assert.IsType<PickleDict>(TorchLoad.Load(path));
+            Assert.Equal(["ema", "metadata", "model", "rng.cpu"], root.Keys.Cast<string>().Order(StringComparer.Ordinal));
+            AssertIdentical(weights, ((PickleDict)root["model"]!).ToDictionary(p => (string)p.Key, p => (Tensor)p.Value!), "model part");
+            var metadata = Assert.IsType<PickleDict>(root["metadata"]);
+            Assert.Equal(TrainingCheckpointFormat.FormatName, metadata["format"]);
+            Assert.Equal("3", metadata["epoch"]);
+            var stateDict = TorchLoad.LoadStateDict(path);   // the EMA weights, as ultralytics' checkpoints are read
+            AssertIdentical(new Dictionary<string, Tensor> { ["fc.weight"] = model["ema.fc.weight"], ["fc.bias"] = model["ema.fc.bias"] }, stateDict, "ema");
+            AssertIdentical(weights, TorchLoad.LoadStateDict(path, key: "model"), "model by key");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

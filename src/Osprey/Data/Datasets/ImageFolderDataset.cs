@@ -13,7 +13,6 @@ namespace Osprey.Data.Datasets;
 /// </summary>
 public sealed class ImageFolderDataset : IClassificationDataset
 {
-    static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg" };
 
     readonly (string Path, int Label)[] files;
     readonly ImageReadMode mode;
@@ -45,8 +44,8 @@ public sealed class ImageFolderDataset : IClassificationDataset
             foreach (var file in classFiles)
             {
                 if (IsHidden(file)) continue;
-                if (!ImageExtensions.Contains(Path.GetExtension(file)))
-                    throw new InvalidDataException($"image folder dataset: {file} is not an image (expected .png, .jpg or .jpeg); " +
+                if (!ImageFiles.IsImageName(file))
+                    throw new InvalidDataException($"image folder dataset: {file} is not an image (expected {string.Join(", ", ImageFiles.Extensions)}); " +
                                                    "move it out of the class folders");
                 // A FIFO would hang a loader worker for ever, a link to /dev/zero would read without end.
                 if (UntrustedFile.NotRegularReason(file) is { } reason)

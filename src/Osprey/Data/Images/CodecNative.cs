@@ -22,6 +22,15 @@ internal static unsafe partial class CodecNative
     public static partial int osc_jpeg_decode(byte* data, nuint size, int mode, long maxPixels, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]
+    public static partial int osc_tiff_decode(byte* data, nuint size, int mode, long maxPixels, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
+
+    [LibraryImport(CodecLibrary.Name)]
+    public static partial int osc_webp_decode(byte* data, nuint size, int mode, long maxPixels, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
+
+    [LibraryImport(CodecLibrary.Name)]
+    public static partial void osc_convert_channels(byte* source, int sourceChannels, byte* target, int targetChannels, nuint count, int bytesPerSample);
+
+    [LibraryImport(CodecLibrary.Name)]
     public static partial int osc_png_encode(byte* pixels, in CodecImage info, int compressionLevel, out IntPtr output, out nuint outputSize, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]

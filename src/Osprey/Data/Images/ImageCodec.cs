@@ -5,7 +5,8 @@ using Osprey.Torch.Serialization;
 namespace Osprey.Data.Images;
 
 /// <summary>
-/// Reads and writes PNG and JPEG files through libosprey_codecs (libpng, libjpeg-turbo).
+/// Reads PNG, JPEG, TIFF and WebP files through libosprey_codecs (libpng, libjpeg-turbo, libtiff, libwebp) and BMP
+/// through SkiaSharp's decoder; writes PNG and JPEG. CMYK and YCCK JPEGs become RGB as PIL's <c>convert("RGB")</c>.
 /// Images are CHW tensors as torchvision.io.decode_image gives them: uint8 for 8-bit data; int32 holding 0..65535 for
 /// 16-bit PNGs (libtorch has no uint16). The codecs produce interleaved HWC rows; they are permuted to CHW here, once,
 /// because every transform and model downstream works on CHW. The format is found from the data's first bytes, never
@@ -60,7 +61,7 @@ public static class ImageCodec
         return Decode(bytes, mode, path, applyExifOrientation);
     }
 
-    /// <summary>Decodes PNG or JPEG bytes; <paramref name="source"/> names them in errors.</summary>
+    /// <summary>Decodes PNG, JPEG, TIFF, WebP or BMP bytes; <paramref name="source"/> names them in errors.</summary>
     public static Tensor Decode(ReadOnlySpan<byte> data, ImageReadMode mode = ImageReadMode.Unchanged, string source = "<memory>",
                                 bool applyExifOrientation = true)
     {
@@ -68,22 +69,28 @@ public static class ImageCodec
         switch (format)
         {
             case ImageFormat.Png:
-                return DecodeWith(data, mode, source, "PNG", png: true);
+            case ImageFormat.Tiff:
+            case ImageFormat.WebP:
+                return DecodeWith(data, mode, source, format);
             case ImageFormat.Jpeg:
                 using (var scope = TensorScope.Begin())
                 {
-                    var image = DecodeWith(data, mode, source, "JPEG", png: false);
+                    var image = DecodeWith(data, mode, source, format);
                     var orientation = applyExifOrientation ? ExifOrientation.Read(data) : 1;
                     return scope.Keep(ExifOrientation.Apply(image, orientation));
                 }
+            case ImageFormat.Bmp:
+                var (pixels, info) = BmpDecoder.Decode(data, mode, source, MaxImagePixels);
+                return ToChw(pixels, info);
             default:
                 throw new ImageDecodeException(source, "an image",
-                    $"not a PNG or JPEG file (starts with {ImageFormats.Head(data)}); supported formats: PNG, JPEG");
+                    $"not a PNG, JPEG, TIFF, WebP or BMP file (starts with {ImageFormats.Head(data)})");
         }
     }
 
-    static unsafe Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, string codec, bool png)
+    static unsafe Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, ImageFormat format)
     {
+        var codec = format.ToString().ToUpperInvariant();
         byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
         CodecImage info;
         IntPtr pixels;
@@ -91,14 +98,16 @@ public static class ImageCodec
         long limit = MaxImagePixels;
         fixed (byte* p = data)
         {
-            status = png
-                ? CodecNative.osc_png_decode(p, (nuint)data.Length, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize)
-                : CodecNative.osc_jpeg_decode(p, (nuint)data.Length, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize);
+            var size = (nuint)data.Length;
+            status = format switch
+            {
+                ImageFormat.Png => CodecNative.osc_png_decode(p, size, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize),
+                ImageFormat.Jpeg => CodecNative.osc_jpeg_decode(p, size, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize),
+                ImageFormat.Tiff => CodecNative.osc_tiff_decode(p, size, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize),
+                _ => CodecNative.osc_webp_decode(p, size, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize),
+            };
         }
-        if (status == CodecNative.TooManyPixels)
-            throw new ImageDecodeException(source, codec, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the header declares {info.Width} x {info.Height} = {(long)info.Width * info.Height:N0} pixels, over the limit of " +
-                $"{limit:N0} (ImageCodec.MaxImagePixels; PIL's MAX_IMAGE_PIXELS) that guards against decompression bombs"));
+        if (status == CodecNative.TooManyPixels) throw TooManyPixels(source, codec, info.Width, info.Height, limit);
         if (status != CodecNative.Ok) throw new ImageDecodeException(source, codec, CodecNative.Message(err));
         try
         {
@@ -108,6 +117,16 @@ public static class ImageCodec
         {
             CodecNative.osc_free(pixels);
         }
+    }
+
+    internal static ImageDecodeException TooManyPixels(string source, string codec, long width, long height, long limit) =>
+        new(source, codec, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the header declares {width} x {height} = {width * height:N0} pixels, over the limit of " +
+            $"{limit:N0} (ImageCodec.MaxImagePixels; PIL's MAX_IMAGE_PIXELS) that guards against decompression bombs"));
+
+    static unsafe Tensor ToChw(ReadOnlySpan<byte> pixels, CodecImage info)
+    {
+        fixed (byte* p = pixels) return ToChw((IntPtr)p, info);
     }
 
     static unsafe Tensor ToChw(IntPtr pixels, CodecImage info)

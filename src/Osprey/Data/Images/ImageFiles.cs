@@ -12,7 +12,7 @@ namespace Osprey.Data.Images;
 public static class ImageFiles
 {
     /// <summary>The extensions a folder or a glob without one is searched for (what the codecs decode).</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg"];
+    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp"];
 
     public static IReadOnlyList<string> Find(IEnumerable<string> sources)
     {
@@ -38,7 +38,8 @@ public static class ImageFiles
         return matches.Count > 0 ? matches : throw new FileNotFoundException($"source pattern {source} matches no files", source);
     }
 
-    static bool IsImageName(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+    /// <summary>Whether the file's extension is one of <see cref="Extensions"/> (any case).</summary>
+    public static bool IsImageName(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     /// <summary>Files under the pattern's fixed leading folders whose relative path matches the rest; a pattern whose last
     /// part names no extension (<c>shots/*</c>) keeps image files only.</summary>

@@ -1,6 +1,6 @@
 namespace Osprey.Data.Images;
 
-public enum ImageFormat { Unknown, Png, Jpeg }
+public enum ImageFormat { Unknown, Png, Jpeg, Tiff, WebP, Bmp }
 
 public static class ImageFormats
 {
@@ -11,6 +11,12 @@ public static class ImageFormats
     {
         if (data.StartsWith(PngSignature)) return ImageFormat.Png;
         if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) return ImageFormat.Jpeg;
+        // "II*\0" / "MM\0*" (classic TIFF) and "II+\0" / "MM\0+" (BigTIFF).
+        if (data.Length >= 4 && ((data[0] == 'I' && data[1] == 'I' && data[3] == 0 && data[2] is (byte)'*' or (byte)'+') ||
+                                 (data[0] == 'M' && data[1] == 'M' && data[2] == 0 && data[3] is (byte)'*' or (byte)'+')))
+            return ImageFormat.Tiff;
+        if (data.Length >= 12 && data[..4].SequenceEqual("RIFF"u8) && data[8..12].SequenceEqual("WEBP"u8)) return ImageFormat.WebP;
+        if (data.Length >= 14 && data[0] == 'B' && data[1] == 'M') return ImageFormat.Bmp;
         return ImageFormat.Unknown;
     }
 

@@ -13,7 +13,7 @@ internal sealed class CocoImageMatching
     /// <summary>[threshold, detection]: neither true nor false positive (matched to an ignored object, or
     /// unmatched and itself outside the area range).</summary>
     public required bool[,] Ignored { get; init; }
-    /// <summary>Ground-truth objects that count (not crowd, area in range).</summary>
+    /// <summary>Ground-truth objects that count (not crowd, not ignored, area in range).</summary>
     public required int CountedObjects { get; init; }
 
     /// <summary>
@@ -28,7 +28,7 @@ internal sealed class CocoImageMatching
     {
         var thresholds = CocoParameters.IouThresholds;
         int t = thresholds.Count, d = detections.Count, g = objects.Count;
-        var ignoredObject = objects.Select(o => o.IsCrowd || o.Area < area.Min || o.Area > area.Max).ToArray();
+        var ignoredObject = objects.Select(o => o.IsCrowd || o.Ignored || o.Area < area.Min || o.Area > area.Max).ToArray();
         // numpy's stable argsort of the ignore flags: counted objects first, each group in input order.
         var order = Enumerable.Range(0, g).OrderBy(i => ignoredObject[i] ? 1 : 0).ToArray();
         var objectMatched = new bool[t, g];

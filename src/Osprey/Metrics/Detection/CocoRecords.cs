@@ -18,6 +18,10 @@ public readonly record struct CocoBox(double X, double Y, double Width, double H
 /// </summary>
 public sealed record CocoGroundTruth(long ImageId, int CategoryId, CocoBox Box, double Area, bool IsCrowd = false)
 {
+    /// <summary>Outside the evaluated subset (<see cref="OccludedSubset"/>): matched like an object outside the area range,
+    /// with the plain IoU, once; neither a hit nor a miss, and a detection matched to it counts neither way.</summary>
+    public bool Ignored { get; init; }
+
     /// <summary>A non-crowd object whose area is its box's.</summary>
     public static CocoGroundTruth OfBox(long imageId, int categoryId, CocoBox box) => new(imageId, categoryId, box, box.Area);
 }

@@ -20,16 +20,29 @@ public sealed class YoloSteps : IStepPolicy
 
     public YoloSteps(UltralyticsRecipe recipe) => Recipe = recipe;
 
-    /// <summary>ultralytics' hyperparameters from the run's options: its defaults (optimizer auto: SGD for long runs,
-    /// AdamW with its fitted lr for short ones; momentum 0.937, 3 warm-up epochs, linear decay) with the options that
-    /// mean the same thing in both: lrf and the weight decay. TrainOptions has no "auto" optimizer and the trainer
-    /// fills lr0 in before the steps are made, so an explicit optimizer/lr0 cannot be told from the defaults yet:
-    /// the detect task always resolves the optimizer by ultralytics' auto rule (which, as in ultralytics, ignores lr0).</summary>
+    /// <summary>ultralytics' hyperparameters from the run's options of the same names: optimizer (auto: SGD for long runs,
+    /// AdamW with its fitted lr for short ones, ignoring lr0 and momentum as ultralytics does; sgd or adamw: lr0 and
+    /// momentum as given), lr0, lrf, momentum, weight_decay, warmup_epochs, warmup_momentum, warmup_bias_lr, nbs, and
+    /// cosine decay when cos_lr is true or schedule is cosine (else ultralytics' linear; TrainOptions.Validate refuses
+    /// constant).</summary>
     public static UltralyticsHyperparameters Hyperparameters(TrainOptions o) => new()
     {
-        Optimizer = "auto",
+        Optimizer = o.Optimizer switch
+        {
+            OptimizerKind.Auto => "auto",
+            OptimizerKind.Sgd => "SGD",
+            OptimizerKind.AdamW => "AdamW",
+            _ => throw new ArgumentException($"optimizer {o.Optimizer}: expected auto, sgd or adamw"),
+        },
+        Lr0 = o.Lr0 ?? new UltralyticsHyperparameters().Lr0,
         Lrf = o.Lrf,
+        Momentum = o.Momentum,
         WeightDecay = o.WeightDecay,
+        WarmupEpochs = o.WarmupEpochs,
+        WarmupMomentum = o.WarmupMomentum,
+        WarmupBiasLr = o.WarmupBiasLr,
+        Nbs = o.Nbs,
+        CosLr = o.CosLr || o.Schedule == ScheduleKind.Cosine,
     };
 
     public static YoloSteps Create(Module model, long numClasses, TrainOptions o, TrainingPlan plan) =>

@@ -22,11 +22,12 @@ public sealed class YoloTask : TrainingTask<DetectionOutput>
     public override IReadOnlyList<string> LossNames { get; } = ["box_loss", "cls_loss", "dfl_loss"];
     public override IReadOnlyList<string> MetricNames => YoloEvaluator.MetricNames;
 
-    /// <summary>ultralytics' cfg/default.yaml: batch 16, momentum 0.937, 3 warm-up epochs, linear decay, EMA on.</summary>
+    /// <summary>ultralytics' cfg/default.yaml: batch 16, optimizer auto, momentum 0.937, 3 warm-up epochs, linear decay,
+    /// EMA on, random-perspective scale 0.5 (the augmentation keys' own defaults are ultralytics').</summary>
     public override TrainOptions Defaults => new()
     {
-        Task = Name, Model = "yolo11n", Data = FashionScenes.Name, Batch = 16, Momentum = 0.937, WarmupEpochs = 3,
-        Schedule = ScheduleKind.Linear, Ema = true,
+        Task = Name, Model = "yolo11n", Data = FashionScenes.Name, Batch = 16, Optimizer = OptimizerKind.Auto, Momentum = 0.937, WarmupEpochs = 3,
+        Schedule = ScheduleKind.Linear, Ema = true, Scale = 0.5,
     };
 
     /// <summary>ultralytics' lr0 (what its args.yaml records; the auto optimizer picks its own).</summary>

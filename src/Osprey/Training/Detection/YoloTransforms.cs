@@ -22,8 +22,16 @@ public static class YoloTransforms
 
     public static ITransform Eval(int imgsz) => new Compose(new LetterBoxStep(new LetterBox(imgsz)), new ToFloat());
 
-    /// <summary>ultralytics' augmentation with the options that name the same things (fliplr).</summary>
-    public static YoloAugment Augment(TrainOptions o) => new() { FlipLR = o.Fliplr };
+    /// <summary>ultralytics' augmentation from the options of its names (hsv_h, hsv_s, hsv_v, degrees, translate, scale,
+    /// shear, perspective, flipud, fliplr, mosaic, mixup, close_mosaic; copy_paste needs segment polygons, which detection
+    /// labels do not carry, so it is no option).</summary>
+    public static YoloAugment Augment(TrainOptions o) => new()
+    {
+        HsvH = o.HsvH, HsvS = o.HsvS, HsvV = o.HsvV,
+        Degrees = o.Degrees, Translate = o.Translate, Scale = o.Scale, Shear = o.Shear, Perspective = o.Perspective,
+        FlipUD = o.Flipud, FlipLR = o.Fliplr,
+        MosaicProbability = o.Mosaic, MixUpProbability = o.Mixup, CloseMosaic = o.CloseMosaic,
+    };
 }
 
 /// <summary>A letterbox as a pipeline step (deterministic: the Random is not used).</summary>

@@ -16,9 +16,11 @@ namespace Osprey.Training.Detection;
 /// overall) and pycocotools' 12 COCO statistics (<see cref="CocoEvaluator"/>: crowd regions ignored, areas from the
 /// annotations), with predictions scaled back through the letterbox to the original pixels the ground truth is in.
 /// Speed per image as ultralytics prints it: pre-process (letterbox + scaling + batching, after decoding), inference,
-/// NMS, in milliseconds.
+/// NMS, in milliseconds. <see cref="Occluded"/>: the COCO statistics over the objects more than 30% occluded by other
+/// boxes (<see cref="OccludedSubset"/>).
 /// </summary>
-public sealed record YoloValidation(UltralyticsDetectionResult Ultralytics, CocoEvaluation Coco, IReadOnlyList<string> Classes,
+public sealed record YoloValidation(UltralyticsDetectionResult Ultralytics, CocoEvaluation Coco, CocoEvaluation Occluded, int OccludedObjects,
+                                    IReadOnlyList<string> Classes,
                                     int[] ImagesPerClass, int[] InstancesPerClass, int Images, double PreprocessMs, double InferenceMs,
                                     double NmsMs, string Description)
 {
@@ -81,8 +83,9 @@ public sealed record YoloValidation(UltralyticsDetectionResult Ultralytics, Coco
             progress?.Invoke(++done, batches);
         }
         var coco = new CocoEvaluator(imageIds, Enumerable.Range(0, classes), groundTruth).Evaluate(detections);
+        var (occluded, occludedObjects) = OccludedSubset.Evaluate(imageIds, Enumerable.Range(0, classes), groundTruth, detections);
         double perImage(Stopwatch s) => s.Elapsed.TotalMilliseconds / Math.Max(1, val.Count);
-        return new YoloValidation(metrics.Compute(), coco, trained.Classes, imagesPerClass, instancesPerClass, val.Count,
+        return new YoloValidation(metrics.Compute(), coco, occluded, occludedObjects, trained.Classes, imagesPerClass, instancesPerClass, val.Count,
                                   perImage(pre), perImage(inference), perImage(nms), val.Source);
     }
 
@@ -107,6 +110,10 @@ public sealed record YoloValidation(UltralyticsDetectionResult Ultralytics, Coco
             Metric("fitness", u.Fitness),
         };
         summary.AddRange(CocoEvaluation.StatNames.Zip(Coco.Stats, (name, value) => Metric("coco/" + name, value)));
+        summary.Add(new ReportMetric("occluded/objects", OccludedObjects, OccludedObjects.ToString(CultureInfo.InvariantCulture)));
+        summary.Add(Metric("occluded/AP", Occluded.AP));
+        summary.Add(Metric("occluded/AP50", Occluded.AP50));
+        summary.Add(Metric("occluded/AR100", Occluded.Stats[8]));
         summary.Add(new ReportMetric("speed/preprocess_ms", PreprocessMs, Ms(PreprocessMs)));
         summary.Add(new ReportMetric("speed/inference_ms", InferenceMs, Ms(InferenceMs)));
         summary.Add(new ReportMetric("speed/nms_ms", NmsMs, Ms(NmsMs)));

@@ -17,7 +17,7 @@ public static class StartingWeights
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"option 'weights' = {path}: the file does not exist", path);
         using var scope = TensorScope.Begin();
-        var state = Read(path);
+        var state = TorchLoad.LoadStateDict(path);
         var report = model.LoadStateDict(state, strict: false);
         var own = model.StateDict();
         int loaded = own.Count(p => state.TryGetValue(p.Key, out var t) && t.Shape.SequenceEqual(p.Value.Shape));
@@ -25,28 +25,6 @@ public static class StartingWeights
             throw new InvalidDataException($"option 'weights' = {path}: none of its {state.Count} tensors matches the model's names and shapes " +
                                            $"(the file has e.g. {string.Join(", ", state.Keys.Take(3))}; the model {string.Join(", ", own.Keys.Take(3))})");
         return new WeightsTransfer(path, loaded, own.Count, report);
-    }
-
-    static IReadOnlyDictionary<string, Tensor> Read(string path)
-    {
-        if (!IsSafeTensors(path)) return TorchLoad.LoadStateDict(path);
-        var (tensors, metadata) = SafeTensors.Load(path);
-        if (metadata.GetValueOrDefault("format") != TrainingCheckpointFormat.FormatName) return tensors;
-        var model = Strip(tensors, TrainingCheckpointFormat.ModelPrefix);
-        var ema = Strip(model, Trainer.EmaPrefix);
-        return ema.Count > 0 ? ema : model.Where(p => !p.Key.StartsWith(Trainer.EmaPrefix, StringComparison.Ordinal)).ToDictionary();
-    }
-
-    static Dictionary<string, Tensor> Strip(IReadOnlyDictionary<string, Tensor> tensors, string prefix) =>
-        tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value, StringComparer.Ordinal);
-
-    /// <summary>A safetensors file starts with its header's length (8 bytes, little-endian) and the header's opening brace.</summary>
-    static bool IsSafeTensors(string path)
-    {
-        using var file = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[9];
-        return file.ReadAtLeast(head, 9, throwOnEndOfStream: false) == 9 && head[8] == (byte)'{'
-               && BitConverter.ToUInt64(head[..8]) < (ulong)file.Length;
     }
 }
 

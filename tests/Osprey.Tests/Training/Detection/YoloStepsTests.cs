@@ -14,7 +14,7 @@ public class YoloStepsTests
     static List<bool> Run(long from, long to)
     {
         using var model = ModelRegistry.Create("yolo11n", new ModelArgs(NumClasses: 2));
-        var steps = YoloSteps.Create(model, 2, new TrainOptions { Task = "detect", Model = "yolo11n" }, Plan);
+        var steps = YoloSteps.Create(model, 2, TrainOptions.For("detect", "yolo11n"), Plan);
         using var optimizer = steps.Optimizer;
         Assert.Null(steps.Scheduler);
         var stepped = new List<bool>();

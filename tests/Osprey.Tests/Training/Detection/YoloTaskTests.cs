@@ -17,9 +17,9 @@ public class YoloTaskTests
         MinScale = 0.25, MaxScale = 0.6, CacheRoot = cache, ImageFormat = "png",
     }), "data.yaml");
 
-    static TrainOptions Tiny(string yaml, string project) => new()
+    static TrainOptions Tiny(string yaml, string project) => TrainOptions.For("detect", "yolo11n") with
     {
-        Task = "detect", Model = "yolo11n", Data = yaml, Project = project, Epochs = 2, Batch = 4, Imgsz = 64, Workers = 0, Seed = 1,
+        Data = yaml, Project = project, Epochs = 2, Batch = 4, Imgsz = 64, Workers = 0, Seed = 1,
     };
 
     /// <summary>Each iteration's lr per parameter group, read after the step policy set it.</summary>
@@ -85,7 +85,8 @@ public class YoloTaskTests
         Assert.Equal(["class", "images", "instances", "P", "R", "mAP50", "mAP50-95"], report.PerClass.Columns);
         Assert.Equal(["all", "4", instances.ToString()], report.PerClass.Rows[0].Take(3));
         Assert.Equal(instances, report.PerClass.Rows.Skip(1).Sum(r => int.Parse(r[2])));
-        Assert.Equal(4 + 1 + 12 + 3, report.Summary.Count);
+        Assert.Equal(4 + 1 + 12 + 4 + 3, report.Summary.Count);
+        Assert.Equal(["occluded/objects", "occluded/AP", "occluded/AP50", "occluded/AR100"], report.Summary.Skip(17).Take(4).Select(m => m.Name));
         Assert.Equal(CocoEvaluation.StatNames.Select(n => "coco/" + n), report.Summary.Skip(5).Take(12).Select(m => m.Name));
         Assert.All(report.Summary.Skip(5).Take(12), m => Assert.InRange(m.Value, -1, 1));
         Assert.Contains("Speed:", report.Headline);
@@ -141,6 +142,6 @@ public class YoloTaskTests
         var e = Assert.Throws<FileNotFoundException>(() => YoloData.Open(noVal));
         Assert.Equal(folder.PathOf("annotations/instances_val.json"), e.FileName);
         var text = folder.Write("data.txt", "x"u8.ToArray());
-        Assert.Contains("expected a .yaml/.yml dataset file or a .json COCO instances file", Assert.Throws<InvalidDataException>(() => YoloData.Open(text)).Message);
+        Assert.Contains("expected a .yaml/.yml dataset file, a .json COCO instances file or a dlib imglab .xml file", Assert.Throws<InvalidDataException>(() => YoloData.Open(text)).Message);
     }
 }

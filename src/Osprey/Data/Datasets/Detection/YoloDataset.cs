@@ -1,3 +1,4 @@
+using Osprey.Data.Images;
 using Osprey.Torch.Serialization;
 
 namespace Osprey.Data.Datasets.Detection;
@@ -13,10 +14,9 @@ namespace Osprey.Data.Datasets.Detection;
 /// </summary>
 public static class YoloDataset
 {
-    /// <summary>ultralytics' IMG_FORMATS; only PNG and JPEG can be decoded here, the others are named as errors.</summary>
+    /// <summary>ultralytics' IMG_FORMATS; those outside <see cref="ImageFiles.Extensions"/> are named as errors.</summary>
     static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
         { ".bmp", ".dng", ".jpeg", ".jpg", ".mpo", ".png", ".tif", ".tiff", ".webp", ".pfm", ".heic" };
-    static readonly HashSet<string> Decodable = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg" };
 
     public static DetectionDataset Open(string yamlPath, string split, Action<string>? log = null, bool cacheFile = true) =>
         Open(DatasetYaml.Read(yamlPath), split, log, cacheFile);
@@ -62,8 +62,8 @@ public static class YoloDataset
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToArray();
         foreach (var f in files)
         {
-            if (!Decodable.Contains(Path.GetExtension(f)))
-                errors.Add($"{f}: {Path.GetExtension(f)} images cannot be decoded here (PNG and JPEG can); convert or remove it");
+            if (!ImageFiles.IsImageName(f))
+                errors.Add($"{f}: {Path.GetExtension(f)} images cannot be decoded here (PNG, JPEG, TIFF, WebP and BMP can); convert or remove it");
             else if (UntrustedFile.NotRegularReason(f) is { } reason)  // a FIFO would hang a loader, /dev/zero read for ever
                 errors.Add($"{f}: {reason.Replace(f + ": ", "")}; only regular files are read");
         }
@@ -84,7 +84,7 @@ public static class YoloDataset
             if (!Path.IsPathRooted(path) && !File.Exists(path)) path = Path.Combine(parent, path);
             path = Path.GetFullPath(path);
             if (!File.Exists(path)) errors.Add($"{listFile}:{i + 1}: image {line} not found ({path})");
-            else if (!Decodable.Contains(Path.GetExtension(path))) errors.Add($"{listFile}:{i + 1}: {path} is not a PNG or JPEG file");
+            else if (!ImageFiles.IsImageName(path)) errors.Add($"{listFile}:{i + 1}: {path} is not a PNG, JPEG, TIFF, WebP or BMP file");
             else if (UntrustedFile.NotRegularReason(path) is { } reason) errors.Add($"{listFile}:{i + 1}: {path} {reason.Replace(path + ": ", "")}");
             else result.Add(path);
         }

@@ -91,9 +91,8 @@ public sealed class SegmentationDataset : ISegmentationDataset
         return pairs.ToArray();
     }
 
-    static readonly HashSet<string> imageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png" };
 
-    internal static bool IsImage(string path) => imageExtensions.Contains(Path.GetExtension(path));
+    internal static bool IsImage(string path) => ImageFiles.IsImageName(path);
 
     static IEnumerable<string> ListFiles(string dir, Func<string, bool> keep) =>
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)

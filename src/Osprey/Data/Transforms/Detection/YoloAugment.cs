@@ -4,7 +4,7 @@ namespace Osprey.Data.Transforms.Detection;
 
 /// <summary>
 /// ultralytics' detection training augmentation (v8_transforms) with its default hyperparameters and names: mosaic
-/// (probability 1.0, turned off for the last <see cref="CloseMosaic"/> epochs by the caller) or load-resize +
+/// (probability 1.0; mosaic and mixup end for the last <see cref="CloseMosaic"/> epochs, <see cref="ForEpoch"/>) or load-resize +
 /// letterbox, then random perspective (degrees, translate, scale, shear, perspective), optional mixup (probability
 /// 0 by default, as ultralytics) with a second sample made the same way, HSV, vertical and horizontal flips.
 /// <see cref="Apply"/> is a pure function of the samples and the Random: the dataset wrapper picks the mosaic and
@@ -27,8 +27,16 @@ public sealed record YoloAugment
     public double FlipLR { get; init; } = 0.5;
     public double MixUpProbability { get; init; }
 
-    /// <summary>Whether epoch <paramref name="epoch"/> (0-based) of <paramref name="epochs"/> still uses mosaic.</summary>
-    public bool MosaicOn(int epoch, int epochs) => MosaicProbability > 0 && epoch < epochs - CloseMosaic;
+    /// <summary>Whether mosaic and mixup have ended by epoch <paramref name="epoch"/> (0-based) of <paramref name="epochs"/>:
+    /// ultralytics' trainer closes them when the epoch equals epochs - close_mosaic, so from that epoch on, and never
+    /// in a run of fewer than close_mosaic epochs (nor with close_mosaic 0).</summary>
+    public bool Closed(int epoch, int epochs) => CloseMosaic > 0 && epochs - CloseMosaic >= 0 && epoch >= epochs - CloseMosaic;
+
+    /// <summary>Whether epoch <paramref name="epoch"/> (0-based) of <paramref name="epochs"/> still draws mosaics.</summary>
+    public bool MosaicOn(int epoch, int epochs) => MosaicProbability > 0 && !Closed(epoch, epochs);
+
+    /// <summary>The augmentation of an epoch: after <see cref="Closed"/>, without mosaic and mixup (ultralytics' close_mosaic).</summary>
+    public YoloAugment ForEpoch(int epoch, int epochs) => Closed(epoch, epochs) ? this with { MosaicProbability = 0, MixUpProbability = 0 } : this;
 
     RandomPerspective Affine => new() { Degrees = Degrees, Translate = Translate, Scale = Scale, Shear = Shear, Perspective = Perspective };
 

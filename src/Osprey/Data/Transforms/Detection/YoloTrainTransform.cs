@@ -2,8 +2,8 @@ namespace Osprey.Data.Transforms.Detection;
 
 /// <summary>
 /// The <see cref="YoloAugment"/> pipeline behind the loader's multi-sample seam (wrap the training dataset in a
-/// <see cref="MultiSampleDataset"/> with this): while mosaic is on for the epoch (all but the last close_mosaic
-/// epochs of <paramref name="epochs"/>), the sample is combined with three others drawn uniformly from the dataset
+/// <see cref="MultiSampleDataset"/> with this): while mosaic is on for the epoch (until ultralytics' close_mosaic
+/// epoch of <paramref name="epochs"/>, after which mixup ends too), the sample is combined with three others drawn uniformly from the dataset
 /// (ultralytics' Mosaic.get_indexes without its buffer) using the sample's own generator; afterwards it is
 /// letterboxed alone. Either way the rest of the pipeline (perspective, mixup, HSV, flips) follows; a mixup partner
 /// is another uniformly drawn index (with its own three mosaic partners).
@@ -14,7 +14,8 @@ public sealed class YoloTrainTransform(YoloAugment augment, int imgsz, int epoch
 
     public Sample Apply(IDataset<Sample> dataset, SampleContext context)
     {
-        bool mosaic = augment.MosaicOn(context.Epoch, epochs);
+        var epochAugment = augment.ForEpoch(context.Epoch, epochs);
+        bool mosaic = epochAugment.MosaicOn(context.Epoch, epochs);
         var loaded = new List<Sample>();
         IReadOnlyList<Sample> Load(int first, Random random)
         {
@@ -25,7 +26,7 @@ public sealed class YoloTrainTransform(YoloAugment augment, int imgsz, int epoch
             loaded.AddRange(samples);
             return samples;
         }
-        var result = augment.Apply(Load(context.Index, context.Random), imgsz, context.Random, mosaic,
+        var result = epochAugment.Apply(Load(context.Index, context.Random), imgsz, context.Random, mosaic,
                                    random => Load(random.Next(dataset.Count), random));
         var kept = result.Tensors().ToHashSet(ReferenceEqualityComparer.Instance);
         foreach (var s in loaded)

@@ -148,9 +148,9 @@ public class YoloDatasetTests
     {
         using var dir = new TempFolder();
         AddImage(dir, "train", "a", 16, 16, null);
-        var webp = dir.Write("images/train/b.webp", [1, 2, 3]);
+        var heic = dir.Write("images/train/b.heic", [1, 2, 3]);
         var e = Assert.Throws<DatasetFormatException>(() => YoloDataset.Open(Yaml(dir), "train", cacheFile: false));
-        Assert.Contains($"{webp}: .webp images cannot be decoded here", Assert.Single(e.Errors));
+        Assert.Contains($"{heic}: .heic images cannot be decoded here", Assert.Single(e.Errors));
     }
 
     [Fact]

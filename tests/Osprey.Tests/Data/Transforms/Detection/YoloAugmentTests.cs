@@ -163,7 +163,7 @@ public class YoloAugmentTests
 public class YoloTrainTransformTests
 {
     /// <summary>Image i is a gray 48x64 picture whose one box (class i) covers its left half.</summary>
-    sealed class Boxes(int count) : IDataset<Sample>
+    internal sealed class Boxes(int count) : IDataset<Sample>
     {
         public int Count => count;
 
