@@ -115,6 +115,11 @@ OSP_API int osp_dist_all_reduce(osp_group g, const osp_tensor* tensors, int64_t 
 OSP_API int osp_dist_broadcast(osp_group g, const osp_tensor* tensors, int64_t n, int32_t root);
 OSP_API int osp_dist_all_gather(osp_group g, osp_tensor input, osp_tensor* out);  // out: [world, *input shape]
 OSP_API int osp_dist_barrier(osp_group g);
+// torch.nn.SyncBatchNorm in training: batch norm with the global batch's statistics (forward and backward reduce over
+// the group); weight, bias and the running statistics may be null (the running ones are updated in place).
+OSP_API int osp_dist_sync_batch_norm(osp_group g, osp_tensor input, osp_tensor weight, osp_tensor bias,
+                                     osp_tensor running_mean, osp_tensor running_var, double momentum, double eps,
+                                     osp_tensor* out);
 
 #ifdef __cplusplus
 }

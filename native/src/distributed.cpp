@@ -4,6 +4,7 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/autograd/custom_function.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -128,6 +129,96 @@ c10d::ReduceOp reduce_op(int32_t op) {
   }
 }
 
+
+// torch.nn.SyncBatchNorm's function (CUDA-only in torch 1.13, so written here over c10d): the forward normalises with
+// the statistics of the whole global batch (each rank's count, mean and sum of squared deviations gathered and
+// combined as Chan et al.'s parallel variance), the backward all-reduces the per-channel sums of dy and dy*(x - mean)
+// so each rank's input gradient is that of the global batch; weight and bias get this rank's share (DDP averages them).
+struct SyncBatchNormFunction : public torch::autograd::Function<SyncBatchNormFunction> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, const at::Tensor& weight,
+                            const at::Tensor& bias, Group* group, at::Tensor running_mean, at::Tensor running_var,
+                            double momentum, double eps) {
+    const auto x = input.contiguous();
+    const int64_t channels = x.size(1);
+    std::vector<int64_t> dims{0};
+    for (int64_t d = 2; d < x.dim(); ++d) dims.push_back(d);
+    const int64_t count = x.numel() / std::max<int64_t>(channels, 1);
+    auto local = at::zeros({1 + 2 * channels}, x.options().dtype(at::kDouble));
+    if (count > 0) {
+      auto mean = x.mean(dims).to(at::kDouble);
+      auto m2 = (x - mean.to(x.scalar_type()).view(shape(x, channels))).square().sum(dims).to(at::kDouble);
+      local.narrow(0, 1, channels).copy_(mean);
+      local.narrow(0, 1 + channels, channels).copy_(m2);
+    }
+    local[0] = static_cast<double>(count);
+    std::vector<std::vector<at::Tensor>> gathered(1);
+    for (int i = 0; i < group->world; ++i) gathered[0].push_back(at::empty_like(local));
+    std::vector<at::Tensor> inputs{local};
+    run(*group, group->pg->allgather(gathered, inputs));
+    auto all = at::stack(gathered[0]);                       // [world, 1 + 2C]
+    auto counts = all.select(1, 0).unsqueeze(1);             // [world, 1]
+    const double total = counts.sum().item<double>();
+    if (total < 1) throw std::invalid_argument("SyncBatchNorm: the global batch is empty");
+    auto means = all.narrow(1, 1, channels);
+    auto mean = (means * counts).sum(0) / total;
+    auto m2 = (all.narrow(1, 1 + channels, channels) + counts * (means - mean).square()).sum(0);
+    auto var = m2 / total;
+    auto invstd = (var + eps).rsqrt();
+    if (running_mean.defined()) {
+      at::NoGradGuard no_grad;
+      running_mean.mul_(1 - momentum).add_(mean.to(running_mean.scalar_type()), momentum);
+      auto unbiased = total > 1 ? m2 / (total - 1) : var;
+      running_var.mul_(1 - momentum).add_(unbiased.to(running_var.scalar_type()), momentum);
+    }
+    auto mean_x = mean.to(x.scalar_type());
+    auto invstd_x = invstd.to(x.scalar_type());
+    auto out = (x - mean_x.view(shape(x, channels))) * invstd_x.view(shape(x, channels));
+    if (weight.defined()) out = out * weight.view(shape(x, channels));
+    if (bias.defined()) out = out + bias.view(shape(x, channels));
+    ctx->save_for_backward({x, weight, mean_x, invstd_x});
+    ctx->saved_data["group"] = reinterpret_cast<int64_t>(group);
+    ctx->saved_data["total"] = total;
+    ctx->saved_data["has_bias"] = bias.defined();
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& weight = saved[1];
+    const auto& mean = saved[2];
+    const auto& invstd = saved[3];
+    auto* group = reinterpret_cast<Group*>(ctx->saved_data["group"].toInt());
+    const double total = ctx->saved_data["total"].toDouble();
+    const int64_t channels = x.size(1);
+    std::vector<int64_t> dims{0};
+    for (int64_t d = 2; d < x.dim(); ++d) dims.push_back(d);
+    auto dy = grads[0].contiguous();
+    auto xmu = x - mean.view(shape(x, channels));
+    auto sum_dy = dy.sum(dims);
+    auto sum_dy_xmu = (dy * xmu).sum(dims);
+    at::Tensor grad_weight, grad_bias;
+    if (weight.defined()) grad_weight = sum_dy_xmu * invstd;
+    if (ctx->saved_data["has_bias"].toBool()) grad_bias = sum_dy.clone();
+    std::vector<at::Tensor> combined{at::cat({sum_dy, sum_dy_xmu})};
+    run(*group, group->pg->allreduce(combined));
+    auto global_dy = combined[0].narrow(0, 0, channels) / total;
+    auto global_dy_xmu = combined[0].narrow(0, channels, channels) / total;
+    auto scale = weight.defined() ? invstd * weight : invstd;
+    auto grad_input = (dy - global_dy.view(shape(x, channels)) -
+                       xmu * (invstd.square() * global_dy_xmu).view(shape(x, channels))) *
+                      scale.view(shape(x, channels));
+    return {grad_input, grad_weight, grad_bias, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+
+  static std::vector<int64_t> shape(const at::Tensor& x, int64_t channels) {
+    std::vector<int64_t> s(x.dim(), 1);
+    s[1] = channels;
+    return s;
+  }
+};
+
 }  // namespace
 
 extern "C" {
@@ -220,6 +311,22 @@ int osp_dist_barrier(osp_group g) {
   OSP_GUARD({
     auto& group = G(g);
     run(group, group.pg->barrier());
+  })
+}
+
+int osp_dist_sync_batch_norm(osp_group g, osp_tensor input, osp_tensor weight, osp_tensor bias, osp_tensor running_mean,
+                             osp_tensor running_var, double momentum, double eps, osp_tensor* out) {
+  OSP_GUARD({
+    *out = nullptr;
+    auto& group = G(g);
+    auto& x = osp::T(input);
+    if (x.dim() < 2) throw std::invalid_argument("SyncBatchNorm expects (N, C, ...) input");
+    if (!x.device().is_cpu()) throw std::invalid_argument("the Gloo process group takes CPU tensors");
+    auto opt = [](osp_tensor t) { return t == nullptr ? at::Tensor() : osp::T(t); };
+    if ((running_mean == nullptr) != (running_var == nullptr))
+      throw std::invalid_argument("SyncBatchNorm: running_mean and running_var come together");
+    *out = osp::wrap(SyncBatchNormFunction::apply(x, opt(weight), opt(bias), &group, opt(running_mean), opt(running_var),
+                                                  momentum, eps));
   })
 }
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Osprey.Torch.Distributed;
 using Osprey.Training;
+using Osprey.Training.Distributed;
 using Osprey.Training.Pictures;
 
 namespace Osprey.Cli.Commands;
@@ -54,9 +56,21 @@ public static class TrainCommand
         {
             task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, weights, width, cfg, set, resume, device,
         };
+        foreach (var option in TrainLaunch.Options) command.Options.Add(option);
         command.SetAction(result =>
         {
             if (DeviceOption.Check(result.GetValue(device)!) is { } refused) return refused;
+            LaunchPlan? plan;
+            try
+            {
+                plan = TrainLaunch.Plan(result);
+            }
+            catch (ArgumentException e)
+            {
+                return Cli.Usage(e.Message);
+            }
+            if (plan != null) return TrainLaunch.Run(plan);
+            var launch = TrainLaunch.Worker();
             var resumePath = result.GetValue(resume);
             if (resumePath != null)
             {
@@ -65,7 +79,7 @@ public static class TrainCommand
                 if (changed.Count > 0)
                     return Cli.Usage($"--resume continues a run with its saved options; {string.Join(", ", changed)} cannot be given with it (only --workers)");
                 if (Directory.Exists(resumePath)) resumePath = Path.Combine(resumePath, Trainer.LastCheckpoint);
-                return Cli.Run(() => Run(() => Trainer.Resume(resumePath, [new ConsoleProgress(), new RunPictures(message => Console.Error.WriteLine($"osprey train: warning: {message}"))], workers: result.GetValue(workers))));
+                return Cli.Run(() => Run(() => Trainer.Resume(resumePath, Callbacks(launch), workers: result.GetValue(workers), launch: launch), launch));
             }
             var overrides = new List<string>();
             var given = new Option[] { task, model, data, epochs, batch, imgsz, lr, optimizer, workers, seed, name, width, cfg, set, device };
@@ -92,12 +106,16 @@ public static class TrainCommand
             Add("weights", result.GetValue(weights));
             Add("width", result.GetValue(width));
             overrides.AddRange(result.GetValue(set) ?? []);
-            return Cli.Run(() => Run(() => Trainer.Create(OptionsReader.Read(result.GetValue(cfg), overrides), [new ConsoleProgress(), new RunPictures(message => Console.Error.WriteLine($"osprey train: warning: {message}"))])));
+            return Cli.Run(() => Run(() => Trainer.Create(OptionsReader.Read(result.GetValue(cfg), overrides), Callbacks(launch), launch: launch), launch));
         });
         return command;
     }
 
-    static int Run(Func<Trainer> create)
+    /// <summary>Progress and pictures come from rank 0 only (the others train silently, as ultralytics' ranks do).</summary>
+    static ITrainerCallback[] Callbacks(LaunchEnvironment? launch) => launch is { Rank: > 0 } ? [] :
+        [new ConsoleProgress(), new RunPictures(message => Console.Error.WriteLine($"osprey train: warning: {message}"))];
+
+    static int Run(Func<Trainer> create, LaunchEnvironment? launch)
     {
         using var trainer = create();
         using var cancel = new CancellationTokenSource();
@@ -128,6 +146,7 @@ public static class TrainCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+        if (launch is { Rank: > 0 }) return trainer.EpochsDone < trainer.Options.Epochs && cancel.IsCancellationRequested ? Cli.Interrupted : Cli.Ok;
         var fitness = double.IsFinite(trainer.BestFitness) ? $"best fitness {trainer.BestFitness:F4}" : "no validation";
         Console.WriteLine($"osprey train: {trainer.EpochsDone}/{trainer.Options.Epochs} epochs; {fitness}; " +
                           $"weights {Path.Combine(trainer.RunDirectory, Trainer.BestCheckpoint)}");

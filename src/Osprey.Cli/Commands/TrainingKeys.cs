@@ -42,6 +42,8 @@ public static class TrainingKeys
         ["ema_decay"] = "the EMA's decay",
         ["ema_tau"] = "the EMA's warmup: decay * (1 - exp(-updates / tau))",
         ["fliplr"] = "horizontal flip probability in training",
+        ["sync_bn"] = "data-parallel runs: batch norm with the statistics of all ranks' batches (torch.nn.SyncBatchNorm)",
+        ["dist_timeout"] = "data-parallel runs: seconds a collective waits for a peer before the run stops (a killed peer is noticed at once)",
         ["crop_pad"] = "pad each side by this many pixels, then crop back at a random place (training)",
         ["scale"] = "classify: random-resized-crop minimum area fraction (training; 1: plain resize); detect (YOLO): random-perspective scale gain, sizes drawn in [1-scale, 1+scale]",
         ["hsv_h"] = "detect (YOLO): hue augmentation gain (fraction)",

@@ -85,6 +85,25 @@ public sealed unsafe class ProcessGroup : IDisposable
         return new Tensor(gathered);
     }
 
+    /// <summary>
+    /// torch.nn.SyncBatchNorm's training forward: batch norm of (N, C, ...) <paramref name="input"/> with the mean and
+    /// variance of every rank's batch together (the running statistics, when given, updated in place with the unbiased
+    /// global variance); its backward all-reduces the statistics' gradients, so each rank's input gradient is that of
+    /// the global batch. Every rank calls it for the same layers in the same order.
+    /// </summary>
+    public Tensor SyncBatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, double momentum, double eps)
+    {
+        var status = NativeMethods.osp_dist_sync_batch_norm(Group, input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero,
+            runningMean?.Handle ?? IntPtr.Zero, runningVar?.Handle ?? IntPtr.Zero, momentum, eps, out var output);
+        GC.KeepAlive(input);
+        GC.KeepAlive(weight);
+        GC.KeepAlive(bias);
+        GC.KeepAlive(runningMean);
+        GC.KeepAlive(runningVar);
+        Check(status, "sync_batch_norm", input.Describe());
+        return new Tensor(output);
+    }
+
     /// <summary>Returns once every rank has reached it.</summary>
     public void Barrier() => Check(NativeMethods.osp_dist_barrier(Group), "barrier", "");
 

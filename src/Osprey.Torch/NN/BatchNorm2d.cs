@@ -1,3 +1,5 @@
+using Osprey.Torch.Distributed;
+
 namespace Osprey.Torch.NN;
 
 /// <summary>
@@ -22,6 +24,10 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     public Tensor? RunningVar => Buffer("running_var");
     public Tensor? NumBatchesTracked => Buffer("num_batches_tracked");
 
+    /// <summary>When set (see <see cref="SyncBatchNorm.Convert"/>), training uses the statistics of every rank's batch
+    /// together, as torch.nn.SyncBatchNorm; eval and a world of one are plain batch norm. Not part of the state.</summary>
+    public ProcessGroup? SyncGroup { get; set; }
+
     public BatchNorm2d(long numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true)
     {
         (NumFeatures, Eps, Momentum, Affine, TrackRunningStats) = (numFeatures, eps, momentum, affine, trackRunningStats);
@@ -45,6 +51,8 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
             using (Autograd.NoGrad()) addScalarInPlace.InPlace(tracked, 1L);
             if (Momentum == null) factor = 1.0 / tracked.Item<long>();
         }
+        if (IsTraining && SyncGroup is { WorldSize: > 1 } group)
+            return group.SyncBatchNorm(input, Weight, Bias, TrackRunningStats ? RunningMean : null, TrackRunningStats ? RunningVar : null, factor, Eps);
         bool useBatchStats = IsTraining || RunningMean == null;
         var useRunning = !IsTraining || TrackRunningStats;
         return Functional.BatchNorm(input, useRunning ? RunningMean : null, useRunning ? RunningVar : null, Weight, Bias,

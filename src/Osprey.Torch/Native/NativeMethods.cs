@@ -57,6 +57,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial int osp_dist_broadcast(IntPtr group, IntPtr* tensors, long n, int root);
     [LibraryImport(Library)] public static partial int osp_dist_all_gather(IntPtr group, IntPtr input, out IntPtr output);
     [LibraryImport(Library)] public static partial int osp_dist_barrier(IntPtr group);
+    [LibraryImport(Library)] public static partial int osp_dist_sync_batch_norm(IntPtr group, IntPtr input, IntPtr weight, IntPtr bias,
+        IntPtr runningMean, IntPtr runningVar, double momentum, double eps, out IntPtr output);
 
     /// <summary>Every export, for <c>osprey doctor</c>'s symbol check.</summary>
     public static readonly string[] Exports =
@@ -70,6 +72,7 @@ internal static unsafe partial class NativeMethods
         "osp_op_call", "osp_backward", "osp_tensor_grad", "osp_tensor_set_grad", "osp_grad_enabled",
         "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit", "osp_open_regular_file", "osp_dist_init",
         "osp_dist_free", "osp_dist_all_reduce", "osp_dist_broadcast", "osp_dist_all_gather", "osp_dist_barrier",
+        "osp_dist_sync_batch_norm",
     ];
 
     public static string LastError() => Marshal.PtrToStringUTF8(osp_last_error()) ?? "";

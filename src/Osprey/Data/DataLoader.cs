@@ -27,7 +27,14 @@ public sealed class DataLoader
     }
 
     /// <summary>Batches per epoch (the last partial batch counts unless DropLast).</summary>
-    public int BatchCount => Options.DropLast ? dataset.Count / Options.BatchSize : (dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
+    public int BatchCount
+    {
+        get
+        {
+            var count = Options.Sampler?.ShardSize(dataset.Count) ?? dataset.Count;
+            return Options.DropLast ? count / Options.BatchSize : (count + Options.BatchSize - 1) / Options.BatchSize;
+        }
+    }
 
     /// <summary>The dataset indices of epoch <paramref name="epoch"/> in the order they are served.</summary>
     public int[] Order(int epoch)
@@ -48,9 +55,15 @@ public sealed class DataLoader
     public IEnumerable<Batch> Epoch(int epoch)
     {
         var order = Order(epoch);
-        var plan = new int[BatchCount][];
-        for (int b = 0; b < plan.Length; b++)
-            plan[b] = order[(b * Options.BatchSize)..Math.Min(order.Length, (b + 1) * Options.BatchSize)];
+        int[][] plan;
+        if (Options.Sampler is { } sampler)
+            plan = sampler.Batches(order, Options.BatchSize, Options.DropLast);
+        else
+        {
+            plan = new int[BatchCount][];
+            for (int b = 0; b < plan.Length; b++)
+                plan[b] = order[(b * Options.BatchSize)..Math.Min(order.Length, (b + 1) * Options.BatchSize)];
+        }
         return Options.Workers == 0 ? Inline(plan, epoch) : Prefetched(plan, epoch);
     }
 

@@ -69,6 +69,10 @@ public interface ITaskModel
 
     /// <summary>A fresh accumulator for one validation pass.</summary>
     IEvaluation StartEvaluation();
+
+    /// <summary>The model as a rank of a data-parallel run trains it (a criterion may reduce over the ranks, see
+    /// <see cref="Distributed.IRankAwareCriterion{TOutput}"/>); validation is unchanged.</summary>
+    ITaskModel ForWorld(Osprey.Torch.Distributed.ProcessGroup group) => this;
 }
 
 /// <summary>One validation pass: each batch's forward, loss and metrics.</summary>

@@ -26,6 +26,8 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
     public IReadOnlyList<Rgb>? Palette { get; init; }
     /// <summary>Segmentation: the dataset's ignore value in masks (null: none recorded).</summary>
     public int? IgnoreIndex { get; init; }
+    /// <summary>Ranks the run trained on (1: one process); a resume must use as many.</summary>
+    public int WorldSize { get; init; } = 1;
 
     /// <summary>The model arguments of a run: classes and channels from the data, the model options as the model's
     /// entry resolves them for the input size (the ResNet small stem is automatic for inputs of 64 pixels or less).</summary>
@@ -62,6 +64,7 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
             ["ema_updates"] = EmaUpdates,
             ["has_ema"] = HasEma,
             ["train_seconds"] = TrainSeconds,
+            ["world_size"] = WorldSize,
             ["args"] = args,
         };
         if (Palette != null) json["palette"] = new JsonArray(Palette.Select(c => (JsonNode)new JsonArray(c.R, c.G, c.B)).ToArray());
@@ -90,6 +93,7 @@ public sealed record RunInfo(string Task, string Model, IReadOnlyList<string> Cl
                 TrainSeconds = json["train_seconds"]?.GetValue<double>() ?? 0,
                 Palette = PaletteOf(json),
                 IgnoreIndex = json["ignore_index"]?.GetValue<int>(),
+                WorldSize = json["world_size"]?.GetValue<int>() ?? 1,
             };
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException or System.Text.Json.JsonException)

@@ -103,6 +103,13 @@ public sealed record TrainOptions
     /// <summary>Exponent of <c>schedule: poly</c>, mmsegmentation's PolyLR: lr = (lr0 - eta_min) (1 - t / T)^power + eta_min
     /// with eta_min = lr0 * lrf, per iteration after the warmup (the PSPNet paper: 0.9, eta_min 0).</summary>
     public double Power { get; init; } = 0.9;
+    // ---- Data-parallel training (osprey train --nproc, or ranks started with torchrun's variables) ----
+    /// <summary>Normalise training batches with the statistics of every rank's batch (torch.nn.SyncBatchNorm), as the
+    /// PSPNet paper trains; no effect in a single process.</summary>
+    public bool SyncBn { get; init; }
+    /// <summary>Seconds any collective (and the ranks' rendezvous) may wait for a peer before the run stops (torch's
+    /// default, 30 minutes); a killed peer is noticed at once. Rank 0's validation runs inside it.</summary>
+    public double DistTimeout { get; init; } = 1800;
 
     /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
     public TrainOptions Validate()
@@ -136,6 +143,7 @@ public sealed record TrainOptions
         Require(Patience >= 0, "patience", Patience, "an integer >= 0 (0: no early stopping)");
         Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
         Require(double.IsFinite(Power) && Power > 0, "power", Power, "a finite value > 0");
+        Require(DistTimeout is > 0 and <= 604_800, "dist_timeout", DistTimeout, "seconds in (0, 604800]");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),
                 "name", Name, "a plain folder name");

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Osprey.Data;
 using Osprey.Models;
+using Osprey.Training.Distributed;
 using Osprey.Torch;
+using Osprey.Torch.Distributed;
 using Osprey.Torch.NN;
 using Osprey.Torch.Optim;
 using Osprey.Torch.Serialization;
@@ -27,7 +29,8 @@ public sealed class Trainer : IDisposable
     readonly IStepPolicy steps;
     readonly DataLoader trainLoader;
     readonly DataLoader? valLoader;
-    readonly ResultsCsv results;
+    readonly ResultsCsv? results;   // rank 0's only
+    readonly TrainingWorld world;
     readonly FrozenLayers frozen = FrozenLayers.None;
     RunInfo info;
     int startEpoch;
@@ -51,9 +54,11 @@ public sealed class Trainer : IDisposable
     /// <summary>Why the run ended before its last epoch by early stopping (null: it did not).</summary>
     public string? EarlyStop { get; private set; }
 
-    Trainer(TrainOptions options, ITrainingTask task, IEnumerable<ITrainerCallback>? callbacks, string? runDirectory, bool resumed = false)
+    Trainer(TrainOptions options, ITrainingTask task, IEnumerable<ITrainerCallback>? callbacks, string? runDirectory, LaunchEnvironment? launch,
+            bool resumed = false)
     {
         options.Validate();
+        world = TrainingWorld.Join(launch ?? LaunchEnvironment.Single, TimeSpan.FromSeconds(options.DistTimeout));
         if (task.Name != options.Task) throw new ArgumentException($"the options name task '{options.Task}', the trainer was given '{task.Name}'");
         this.task = task;
         this.callbacks = callbacks?.ToList() ?? [];
@@ -61,14 +66,19 @@ public sealed class Trainer : IDisposable
         // The options as the run resolves them (input side, model options, learning rate): what args.yaml and the checkpoints record.
         info = RunInfo.For(options with { Imgsz = Data.ImageSize, Lr0 = options.Lr0 ?? task.DefaultLr(options) }, Data);
         options = Options = info.Options with { ModelOptions = new ModelOptionValues(info.ModelOptions) };
-        info = info with { Options = options };
+        info = info with { Options = options, WorldSize = world.Size };
 
-        LibTorch.ManualSeed((ulong)options.Seed);
-        model = info.BuildModel();
+        // The generator is process-wide: ranks on threads of one process must not interleave their seeded builds.
+        lock (SeededBuild)
+        {
+            LibTorch.ManualSeed((ulong)options.Seed);
+            model = info.BuildModel();
+        }
         try
         {
             if (!resumed && options.Weights is { } weights) Transfer = StartingWeights.LoadInto(model, weights);
             frozen = FrozenLayers.Apply(model, options.Freeze);
+            world.Prepare(model, options.SyncBn);
             trainModel = evalModel = task.Bind(model, Data, options);
             if (options.Ema)
             {
@@ -77,20 +87,22 @@ public sealed class Trainer : IDisposable
                 info = info with { HasEma = true };
             }
             trainLoader = new DataLoader(Data.Train, Data.TrainTransform,
-                new LoaderOptions { BatchSize = options.Batch, Shuffle = true, Seed = options.Seed, Workers = options.Workers }, task.Collate);
+                world.Loader(new LoaderOptions { BatchSize = options.Batch, Shuffle = true, Seed = options.Seed, Workers = options.Workers }), task.Collate);
             if (Data.Val != null)
                 valLoader = new DataLoader(Data.Val, Data.ValTransform,
                     new LoaderOptions { BatchSize = options.Batch * 2, Shuffle = false, Seed = options.Seed, Workers = options.Workers }, task.Collate);
-            steps = task.CreateSteps(model, options, new TrainingPlan(Data.Train.Count, trainLoader.BatchCount, options.Epochs, options.Batch));
+            steps = world.Steps(model, task.CreateSteps(model, options, new TrainingPlan(Data.Train.Count, trainLoader.BatchCount, options.Epochs, options.Batch)));
+            if (world.Group != null) trainModel = trainModel.ForWorld(world.Group);
             // Nothing is written before the run can start: the folder is made once everything above has succeeded.
-            RunDirectory = runDirectory ?? RunFolder.Create(options.Project, task.Name, options.Name, options.ExistOk);
-            results = new ResultsCsv(Path.Combine(RunDirectory, ResultsFile), ResultsColumns(task, steps.Optimizer.ParamGroups.Count));
+            RunDirectory = world.FromMain(runDirectory ?? (world.IsMain ? RunFolder.Create(options.Project, task.Name, options.Name, options.ExistOk) : ""));
+            if (world.IsMain) results = new ResultsCsv(Path.Combine(RunDirectory, ResultsFile), ResultsColumns(task, steps.Optimizer.ParamGroups.Count));
         }
         catch
         {
             steps?.Optimizer.Dispose();
             ema?.Dispose();
             model.Dispose();
+            world.Dispose();
             throw;
         }
     }
@@ -103,11 +115,13 @@ public sealed class Trainer : IDisposable
         .. Enumerable.Range(0, paramGroups).Select(g => $"lr/pg{g}"),
     ];
 
-    /// <summary>A new run: options validated, run folder created, args.yaml written.</summary>
-    public static Trainer Create(TrainOptions options, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null)
+    /// <summary>A new run: options validated, run folder created, args.yaml written. With <paramref name="launch"/> a
+    /// rank of a data-parallel run (<see cref="LaunchEnvironment.FromProcess"/> reads torchrun's variables): rank 0 writes.</summary>
+    public static Trainer Create(TrainOptions options, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null,
+                                 LaunchEnvironment? launch = null)
     {
-        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Validate().Task, options.Model), callbacks, null);
-        AtomicFile.Write(Path.Combine(trainer.RunDirectory, ArgsFile), s =>
+        var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Validate().Task, options.Model), callbacks, null, launch);
+        if (trainer.world.IsMain) AtomicFile.Write(Path.Combine(trainer.RunDirectory, ArgsFile), s =>
         {
             using var w = new StreamWriter(s, leaveOpen: true);
             w.Write(OptionsReader.ToYaml(trainer.Options));
@@ -119,7 +133,8 @@ public sealed class Trainer : IDisposable
     /// Continues the run that wrote <paramref name="checkpointPath"/> (its last.ckpt) with the options saved in it; only
     /// the worker count may change (it does not change the batches).
     /// </summary>
-    public static Trainer Resume(string checkpointPath, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null, int? workers = null)
+    public static Trainer Resume(string checkpointPath, IEnumerable<ITrainerCallback>? callbacks = null, ITrainingTask? task = null, int? workers = null,
+                                 LaunchEnvironment? launch = null)
     {
         if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"resume: checkpoint {checkpointPath} does not exist", checkpointPath);
         using var checkpoint = TrainingCheckpoint.Load(checkpointPath);
@@ -128,7 +143,7 @@ public sealed class Trainer : IDisposable
         if (checkpoint.Epoch >= options.Epochs)
             throw new InvalidOperationException($"resume: {checkpointPath} is from epoch {checkpoint.Epoch} of {options.Epochs}; the run has finished");
         var trainer = new Trainer(options, task ?? TaskRegistry.Get(options.Validate().Task, options.Model), callbacks,
-                                  Path.GetDirectoryName(Path.GetFullPath(checkpointPath)), resumed: true);
+                                  Path.GetDirectoryName(Path.GetFullPath(checkpointPath)), launch, resumed: true);
         try
         {
             trainer.Restore(checkpoint, saved);
@@ -146,13 +161,16 @@ public sealed class Trainer : IDisposable
         if (!saved.Classes.SequenceEqual(info.Classes))
             throw new InvalidDataException($"resume: {checkpoint.Source} was trained on classes [{string.Join(", ", saved.Classes)}], " +
                                            $"the data now has [{string.Join(", ", info.Classes)}]");
+        if (saved.WorldSize != world.Size)
+            throw new InvalidOperationException($"resume: {checkpoint.Source} was trained on {saved.WorldSize} rank(s), this run has {world.Size}; " +
+                                                $"resume it with --nproc {saved.WorldSize} (or as many ranks over the nodes)");
         using (var scope = TensorScope.Begin())
             checkpoint.LoadModelInto(StateTensors(), strict: true);
         checkpoint.Restore(steps.Optimizer, steps.Scheduler, restoreRng: true);
         if (ema != null) ema.Updates = saved.EmaUpdates;
         info = info with { BestFitness = saved.BestFitness, BestEpoch = saved.BestEpoch, TrainSeconds = saved.TrainSeconds };
         startEpoch = EpochsDone = checked((int)checkpoint.Epoch);
-        results.LoadExisting(checkpoint.Epoch);
+        results?.LoadExisting(checkpoint.Epoch);
     }
 
     /// <summary>The model's state and the EMA's (as "ema.*"): what a checkpoint's model part holds. Aliases in the current scope.</summary>
@@ -165,6 +183,7 @@ public sealed class Trainer : IDisposable
     }
 
     internal const string EmaPrefix = "ema.";
+    static readonly object SeededBuild = new();
 
     /// <summary>Ends the run after the current epoch (its checkpoint is written first).</summary>
     public void RequestStop() => stopRequested = true;
@@ -181,19 +200,21 @@ public sealed class Trainer : IDisposable
             foreach (var c in callbacks) c.OnEpochStart(this, epoch);
             var epochClock = Stopwatch.StartNew();
             var (trainTerms, images) = TrainEpoch(epoch, runClock, ref stepsThisRun, epochClock);
+            (trainTerms, images) = (world.Mean(trainTerms), images * world.Size);
             double ips = images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
-            var (valTerms, metrics, fitness) = Validate(epoch);
+            var (valTerms, metrics, fitness) = ValidateOnMain(epoch);
             EpochsDone = epoch + 1;
             // As ultralytics: an epoch that equals the best so far is the new best (best.ckpt, and early stopping counts from it).
             bool isBest = !double.IsNaN(fitness) ? fitness >= info.BestFitness : EpochsDone == Options.Epochs;
             if (isBest && !double.IsNaN(fitness)) info = info with { BestFitness = fitness, BestEpoch = EpochsDone };
             info = info with { TrainSeconds = info.TrainSeconds + epochClock.Elapsed.TotalSeconds };
             var lrs = steps.Optimizer.ParamGroups.Select(g => g.Lr).ToArray();
-            results.Append([EpochsDone, Math.Round(info.TrainSeconds, 3), .. trainTerms, .. metrics, .. valTerms, .. lrs]);
+            results?.Append([EpochsDone, Math.Round(info.TrainSeconds, 3), .. trainTerms, .. metrics, .. valTerms, .. lrs]);
             SaveCheckpoints(isBest);
             var summary = new EpochSummary(EpochsDone, Options.Epochs, Named(trainTerms), Named(valTerms),
                 task.MetricNames.Zip(metrics).ToDictionary(p => p.First, p => p.Second), fitness, isBest, lrs[0], ips, epochClock.Elapsed);
             foreach (var c in callbacks) c.OnEpochEnd(this, summary);
+            if (world.Any(stopRequested)) stopRequested = true;
             if (Options.Patience > 0 && !double.IsNaN(fitness) && EpochsDone - info.BestEpoch >= Options.Patience && EpochsDone < Options.Epochs)
             {
                 EarlyStop = $"stopped early: no improvement in the last {Options.Patience} epochs (patience); the best was epoch {info.BestEpoch}, " +
@@ -201,7 +222,18 @@ public sealed class Trainer : IDisposable
                 break;
             }
         }
+        world.Barrier();
         foreach (var c in callbacks) c.OnTrainEnd(this);
+    }
+
+    /// <summary>Rank 0 validates, every rank gets its numbers (the ranks' weights are identical; the others wait).</summary>
+    (double[] Terms, double[] Metrics, double Fitness) ValidateOnMain(int epoch)
+    {
+        if (world.Size == 1 || valLoader == null) return Validate(epoch);
+        var (terms, metrics, fitness) = world.IsMain ? Validate(epoch)
+            : (new double[task.LossNames.Count], new double[task.MetricNames.Count], 0.0);
+        var shared = world.FromMain([.. terms, .. metrics, fitness]);
+        return (shared[..terms.Length], shared[terms.Length..^1], shared[^1]);
     }
 
     Dictionary<string, double> Named(double[] terms) => task.LossNames.Zip(terms).ToDictionary(p => p.First, p => p.Second);
@@ -302,6 +334,7 @@ public sealed class Trainer : IDisposable
     void SaveCheckpoints(bool isBest)
     {
         if (ema != null) info = info with { EmaUpdates = ema.Updates };
+        if (!world.IsMain) return;
         using var scope = TensorScope.Begin();
         using var checkpoint = TrainingCheckpoint.Capture(StateTensors(), steps.Optimizer, steps.Scheduler, EpochsDone,
                                                           (long)EpochsDone * trainLoader.BatchCount, info.ToJson());
@@ -314,5 +347,6 @@ public sealed class Trainer : IDisposable
         steps?.Optimizer.Dispose();
         ema?.Dispose();
         model?.Dispose();
+        world?.Dispose();
     }
 }

@@ -51,6 +51,17 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
         public LossTerms Loss(Batch batch) => criterion.Compute(model.Run(batch.Input), batch);
 
         public IEvaluation StartEvaluation() => new Evaluation(model, criterion, evaluator());
+
+        public ITaskModel ForWorld(Osprey.Torch.Distributed.ProcessGroup group) =>
+            criterion is Distributed.IRankAwareCriterion<TOutput> aware ? new RankModel(model, aware.ForWorld(group), this) : this;
+    }
+
+    /// <summary>Trains with the rank-aware criterion, validates as the single-process model does.</summary>
+    sealed class RankModel(IImageModel<TOutput> model, ICriterion<TOutput> criterion, ITaskModel validation) : ITaskModel
+    {
+        public LossTerms Loss(Batch batch) => criterion.Compute(model.Run(batch.Input), batch);
+
+        public IEvaluation StartEvaluation() => validation.StartEvaluation();
     }
 
     sealed class Evaluation(IImageModel<TOutput> model, ICriterion<TOutput> criterion, IEvaluator<TOutput> evaluator) : IEvaluation

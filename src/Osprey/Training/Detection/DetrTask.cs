@@ -77,7 +77,13 @@ public sealed class DetrTask : TrainingTask<DetrOutput>
 }
 
 /// <summary>The official set criterion on a padded batch: targets normalized by each image's own size.</summary>
-public sealed class DetrSetCriterion(DetrCriterion criterion) : ICriterion<DetrOutput>
+public sealed class DetrSetCriterion(DetrCriterion criterion, Func<double, double>? boxNormaliser = null)
+    : ICriterion<DetrOutput>, Distributed.IRankAwareCriterion<DetrOutput>
 {
-    public LossTerms Compute(DetrOutput output, Batch batch) => criterion.ToLossTerms(criterion.Compute(output, DetrTargets.FromBatch(batch)));
+    public LossTerms Compute(DetrOutput output, Batch batch) =>
+        criterion.ToLossTerms(criterion.Compute(output, DetrTargets.FromBatch(batch), boxNormaliser));
+
+    /// <summary>The official code's num_boxes: all-reduced, divided by the world size, at least 1.</summary>
+    public ICriterion<DetrOutput> ForWorld(Osprey.Torch.Distributed.ProcessGroup group) =>
+        new DetrSetCriterion(criterion, boxes => Distributed.RankReduce.MeanBoxCount(group, boxes));
 }

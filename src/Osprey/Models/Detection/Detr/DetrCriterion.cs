@@ -28,13 +28,16 @@ public sealed class DetrCriterion
         (ClassWeight, BoxWeight, GiouWeight) = (classWeight, boxWeight, giouWeight);
     }
 
-    public DetrLosses Compute(DetrOutput output, IReadOnlyList<DetrTarget> targets)
+    /// <param name="boxNormaliser">Turns the batch's box count into the losses' divisor (data-parallel runs average
+    /// it over the ranks); by default the count itself, at least 1.</param>
+    public DetrLosses Compute(DetrOutput output, IReadOnlyList<DetrTarget> targets, Func<double, double>? boxNormaliser = null)
     {
         if (output.Logits.Size(-1) != NumClasses + 1)
             throw new ArgumentException($"DetrCriterion: logits have {output.Logits.Size(-1)} classes, expected {NumClasses} + no-object");
         for (int i = 0; i < targets.Count; i++) targets[i].Validate(i, NumClasses);
         using var scope = TensorScope.Begin();
-        double boxCount = Math.Max(targets.Sum(t => t.Count), 1);
+        double localBoxes = targets.Sum(t => t.Count);
+        double boxCount = boxNormaliser?.Invoke(localBoxes) ?? Math.Max(localBoxes, 1);
         var terms = new Dictionary<string, Tensor>();
         var layers = new List<(DetrPrediction Prediction, string Suffix)> { (new DetrPrediction(output.Logits, output.Boxes), "") };
         layers.AddRange(output.Auxiliary.Select((a, i) => (a, $"_{i}")));
