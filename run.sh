@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up (idempotent), then train an SE-ResNet on Fashion-MNIST for a short default schedule,
-# evaluate it on the test set, and classify a few exported test images.
+# evaluate it on the test set, and classify a few exported test images; then a short YOLO11n detection run
+# (scripts/yolo_demo.sh: train, val, predict with boxes drawn).
 # Extra arguments go to `osprey train` (e.g. ./run.sh --epochs 3 --set fraction=1).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,3 +20,5 @@ rm -rf "$run/samples"
 ./osprey samples --data fashion-mnist --split val --count 8 --out "$run/samples" >/dev/null
 echo "top-5 for 8 test images (file names carry the true class):"
 ./osprey predict --weights "$run/best.ckpt" --source "$run/samples"
+echo "--- detection: a short YOLO11n on the built-in fashion-scenes (train, val, predict --save) ---"
+scripts/yolo_demo.sh
