@@ -71,7 +71,7 @@ public class UsageTests
     [InlineData("train", "--model", "[default: classify seresnet18, segment unet, detect yolo11n]")]
     [InlineData("train", "--batch", "[default: classify 64, segment 16, detect 16]")]
     [InlineData("train", "--device", "[default: cpu]")]
-    [InlineData("val", "--batch", "[default: 256]")]
+    [InlineData("val", "--batch", "[default: 256; segmentation: 1")]
     [InlineData("val", "--split", "[default: val]")]
     [InlineData("predict", "--top", "[default: 5]")]
     [InlineData("samples", "--count", "[default: 8]")]

@@ -60,9 +60,9 @@ public class DetectionPicturesTests
             Seed = 5, TrainImages = 12, ValImages = 4, MinSize = 64, MaxSize = 96, MinObjects = 2, MaxObjects = 4,
             MinScale = 0.25, MaxScale = 0.6, CacheRoot = cache.Root, ImageFormat = "png",
         }), "data.yaml");
-        var (run, seen, warnings) = Train(new TrainOptions
+        var (run, seen, warnings) = Train(TrainOptions.For("detect", "yolo11n") with
         {
-            Task = "detect", Model = "yolo11n", Data = yaml, Project = runs.Root, Epochs = 1, Batch = 4, Imgsz = 64, Workers = 0, Seed = 1,
+            Data = yaml, Project = runs.Root, Epochs = 1, Batch = 4, Imgsz = 64, Workers = 0, Seed = 1,
         });
         Assert.Empty(warnings);
         // The curves exist when some detection matched (ultralytics computes none otherwise).

@@ -113,7 +113,7 @@ public class DetrImportTests
         using var work = new TempFolder();
         var path = work.PathOf("other.pth");
         TorchSave.SaveStateDict(path, new Dictionary<string, Tensor> { ["fc.weight"] = Tensor.Zeros([2, 3]) });
-        var e = Assert.Throws<InvalidDataException>(() => TrainedModel.Load(path));
+        var e = Assert.Throws<ArgumentException>(() => TrainedModel.Load(path));
         Assert.Contains(path, e.Message);
         Assert.Contains("official DETR release", e.Message);
     }

@@ -13,7 +13,7 @@ namespace Osprey.Data.Datasets.Segmentation;
 /// val: {images: images/val, masks: masks/val}
 /// names: [background, cell]  # or {0: background, 1: cell}
 /// palette: [[0, 0, 0], [255, 0, 0]]   # optional, one RGB per class (default: the VOC colour map)
-/// ignore_index: 255          # optional (default 255)
+/// ignore_index: 255          # optional (default 255): the masks' value for ignored pixels, read as 255
 /// reduce_zero_label: false   # optional: 0 becomes ignore, k becomes k - 1 (ADE20K-style masks)
 /// </code>
 /// Mask files are &lt;image path relative to images, without extension&gt;.png holding class ids as palette
@@ -59,7 +59,9 @@ public static class FolderSegmentation
         var name = $"dataset {yamlPath} ({split})";
         var pairs = SegmentationDataset.PairFolders(name, images, masks);
         int maxStored = 65535;
-        var labels = reduceZero ? MaskLabels.ReduceZero(classes.Length, ignore, maxStored) : MaskLabels.Identity(classes.Length, ignore, maxStored);
+        // The files' ignore value becomes the pipeline's (255), which the losses, padding and metrics skip.
+        var labels = reduceZero ? MaskLabels.ReduceZero(classes.Length, maxStored: maxStored, storedIgnore: ignore)
+                                : MaskLabels.Identity(classes.Length, maxStored: maxStored, storedIgnore: ignore);
         return new SegmentationDataset(name, pairs, classes, palette, labels);
     }
 

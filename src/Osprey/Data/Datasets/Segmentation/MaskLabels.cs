@@ -27,20 +27,25 @@ public sealed class MaskLabels
         fitsByte = table.All(id => id <= 255);
     }
 
-    /// <summary>Stored value = class id; values in [0, classes) and the ignore value are valid (PASCAL VOC, generic folders).</summary>
-    public static MaskLabels Identity(int classes, int ignoreIndex = Sample.IgnoreIndex, int maxStored = 255)
+    /// <summary>Stored value = class id; values in [0, classes) and the ignore value are valid (PASCAL VOC, generic folders).
+    /// A dataset whose files mark ignored pixels with another value (<paramref name="storedIgnore"/>) has it mapped to
+    /// <paramref name="ignoreIndex"/>, the value the losses and metrics skip.</summary>
+    public static MaskLabels Identity(int classes, int ignoreIndex = Sample.IgnoreIndex, int maxStored = 255, int? storedIgnore = null)
     {
-        var table = new int[Math.Max(maxStored, ignoreIndex) + 1];
-        for (int v = 0; v < table.Length; v++) table[v] = v < classes || v == ignoreIndex ? v : Invalid;
+        int stored = storedIgnore ?? ignoreIndex;
+        var table = new int[Math.Max(maxStored, stored) + 1];
+        for (int v = 0; v < table.Length; v++) table[v] = v == stored ? ignoreIndex : v < classes ? v : Invalid;
         return new MaskLabels(table, classes, ignoreIndex);
     }
 
-    /// <summary>mmsegmentation's reduce_zero_label: 0 ("other") becomes ignore, k becomes k - 1, the ignore value stays.</summary>
-    public static MaskLabels ReduceZero(int classes, int ignoreIndex = Sample.IgnoreIndex, int maxStored = 255)
+    /// <summary>mmsegmentation's reduce_zero_label: 0 ("other") becomes ignore, k becomes k - 1, the stored ignore value
+    /// becomes <paramref name="ignoreIndex"/>.</summary>
+    public static MaskLabels ReduceZero(int classes, int ignoreIndex = Sample.IgnoreIndex, int maxStored = 255, int? storedIgnore = null)
     {
-        var table = new int[Math.Max(maxStored, ignoreIndex) + 1];
+        int stored = storedIgnore ?? ignoreIndex;
+        var table = new int[Math.Max(maxStored, stored) + 1];
         for (int v = 0; v < table.Length; v++)
-            table[v] = v == 0 || v == ignoreIndex ? ignoreIndex : v - 1 < classes ? v - 1 : Invalid;
+            table[v] = v == 0 || v == stored ? ignoreIndex : v - 1 < classes ? v - 1 : Invalid;
         return new MaskLabels(table, classes, ignoreIndex);
     }
 

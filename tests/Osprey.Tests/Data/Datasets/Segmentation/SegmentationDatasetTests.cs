@@ -129,8 +129,11 @@ public class SegmentationDatasetTests
         var cells = FolderSegmentation.Open(folder.PathOf("cells.yaml"), "train");
         Assert.Equal(["background", "cell", "nucleus"], cells.Classes);
         Assert.Equal(new Rgb(0, 255, 0), cells.Palette[2]);
-        Assert.Equal(9, cells.IgnoreIndex);
-        Assert.Equal(new byte[] { 0, 1, 2, 9 }, cells.Get(0).Mask!.ToArray<byte>());
+        // The files' ignore value 9 is read as the pipeline's 255, which the losses and metrics skip.
+        Assert.Equal(Osprey.Data.Sample.IgnoreIndex, cells.IgnoreIndex);
+        Assert.Equal(new byte[] { 0, 1, 2, 255 }, cells.Get(0).Mask!.ToArray<byte>());
+        SegmentationFiles.Mask(folder, "data/masks/train/x/one.png", 2, 2, 255);
+        Assert.Contains("has value 255 in 4 pixels", Assert.Throws<InvalidDataException>(() => cells.Get(0)).Message);
         SegmentationFiles.Mask(folder, "data/masks/train/x/one.png", 2, 2, 3);
         Assert.Contains("has value 3 in 4 pixels", Assert.Throws<InvalidDataException>(() => cells.Get(0)).Message);
 
