@@ -69,6 +69,9 @@ public static class TrainingKeys
         ["name"] = "run folder name; null: train, train2, ... (the first free one)",
         ["exist_ok"] = "reuse the folder of an existing run of the same name, overwriting its files",
         ["power"] = "exponent of the poly schedule: (lr0 - eta_min) (1 - t/T)^power + eta_min (PSPNet: 0.9)",
+        ["aux_weight"] = "segment (PSPNet): weight of the auxiliary head's cross entropy in the loss (the PSPNet paper: 0.4)",
+        ["dice"] = "segment: weight of a soft Dice term (segmentation_models_pytorch's multiclass DiceLoss) added to the cross entropy; 0: none",
+        ["class_weights"] = "segment: cross-entropy class weights, comma-separated, one per class in id order (background first); null: all 1",
     };
 
     static readonly Dictionary<string, PropertyInfo> Properties = typeof(TrainOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -103,6 +103,13 @@ public sealed record TrainOptions
     /// <summary>Exponent of <c>schedule: poly</c>, mmsegmentation's PolyLR: lr = (lr0 - eta_min) (1 - t / T)^power + eta_min
     /// with eta_min = lr0 * lrf, per iteration after the warmup (the PSPNet paper: 0.9, eta_min 0).</summary>
     public double Power { get; init; } = 0.9;
+    /// <summary>Segment: the auxiliary head's loss weight (the PSPNet paper: 0.4).</summary>
+    public double AuxWeight { get; init; } = 0.4;
+    /// <summary>Segment: weight of a soft Dice term added to the cross entropy (0: cross entropy alone).</summary>
+    public double Dice { get; init; }
+    /// <summary>Segment: per-class cross-entropy weights, comma-separated, one per class in class-id order (background
+    /// first); null: all 1.</summary>
+    public string? ClassWeights { get; init; }
     // ---- Data-parallel training (osprey train --nproc, or ranks started with torchrun's variables) ----
     /// <summary>Normalise training batches with the statistics of every rank's batch (torch.nn.SyncBatchNorm), as the
     /// PSPNet paper trains; no effect in a single process.</summary>
@@ -110,6 +117,18 @@ public sealed record TrainOptions
     /// <summary>Seconds any collective (and the ranks' rendezvous) may wait for a peer before the run stops (torch's
     /// default, 30 minutes); a killed peer is noticed at once. Rank 0's validation runs inside it.</summary>
     public double DistTimeout { get; init; } = 1800;
+
+    /// <summary>The weights of <see cref="ClassWeights"/>, or null when the text is not a list of finite weights >= 0.</summary>
+    public static float[]? ParseClassWeights(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var weights = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!float.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out weights[i])
+                || !float.IsFinite(weights[i]) || weights[i] < 0)
+                return null;
+        return weights;
+    }
 
     /// <summary>Throws <see cref="OptionsException"/> naming the first out-of-range option.</summary>
     public TrainOptions Validate()
@@ -143,6 +162,10 @@ public sealed record TrainOptions
         Require(Patience >= 0, "patience", Patience, "an integer >= 0 (0: no early stopping)");
         Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
         Require(double.IsFinite(Power) && Power > 0, "power", Power, "a finite value > 0");
+        Require(double.IsFinite(AuxWeight) && AuxWeight >= 0, "aux_weight", AuxWeight, "a finite value >= 0");
+        Require(double.IsFinite(Dice) && Dice >= 0, "dice", Dice, "a finite value >= 0");
+        Require(ClassWeights is null || ParseClassWeights(ClassWeights) != null, "class_weights", ClassWeights,
+                "comma-separated finite weights >= 0, one per class (e.g. 0.5,1,1)");
         Require(DistTimeout is > 0 and <= 604_800, "dist_timeout", DistTimeout, "seconds in (0, 604800]");
         Require(!string.IsNullOrWhiteSpace(Project), "project", Project, "a folder");
         Require(Name is null || (Name.Length > 0 && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not "." and not ".."),

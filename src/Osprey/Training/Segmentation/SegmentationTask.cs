@@ -16,7 +16,8 @@ namespace Osprey.Training.Segmentation;
 /// Semantic segmentation: per-pixel logits against class masks (ignore = 255) with cross entropy, PSPNet's auxiliary
 /// loss at 0.4 where the model has an aux head; trained on crops of imgsz as the PSPNet paper augments
 /// (<see cref="SegmentationPipelines.Train"/>), validated on whole images; mIoU (mmsegmentation's definition) is the
-/// fitness. The task is made per model: its loss terms are ["main", "aux"] for PSPNet and ["main"] otherwise.
+/// fitness. The task is made per model: its loss terms are ["main", "aux", "dice"] for PSPNet and ["main", "dice"]
+/// otherwise (<see cref="SegmentationCriterion"/>; options aux_weight, dice, class_weights).
 /// </summary>
 public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<SegmentationOutput>
 {
@@ -24,7 +25,7 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
 
     public override string Name => "segment";
     public override ModelTask Models => ModelTask.Segment;
-    public override IReadOnlyList<string> LossNames => auxHead ? SegmentationCriterion.MainAndAux : SegmentationCriterion.MainOnly;
+    public override IReadOnlyList<string> LossNames => auxHead ? SegmentationCriterion.MainAuxAndDice : SegmentationCriterion.MainAndDice;
     public override IReadOnlyList<string> MetricNames { get; } = SegmentationEvaluator.MetricNames.Select(n => "metrics/" + n).ToArray();
 
     /// <summary>The PSPNet paper's recipe: SGD momentum 0.9 (no Nesterov), weight decay 1e-4, batch 16, poly decay.</summary>
@@ -69,7 +70,12 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
         if (hasAux != auxHead)
             throw new ArgumentException($"the segment task was made for a model {(auxHead ? "with" : "without")} an auxiliary head; " +
                                         $"{((Module)model).TypeName} has {(hasAux ? "one" : "none")} (create the task with TaskRegistry.Get(\"segment\", model))");
-        return new SegmentationCriterion(new PSPNetCriterion(new SegmentationCrossEntropy(ignoreIndex: Sample.IgnoreIndex)), auxHead);
+        float[]? weights = o.ClassWeights is { } text ? TrainOptions.ParseClassWeights(text) : null;
+        if (weights != null && weights.Length != data.Classes.Count)
+            throw new OptionsException("class_weights", $"option 'class_weights' = {o.ClassWeights}: {weights.Length} weights for the " +
+                                       $"{data.Classes.Count} classes of {data.Description} ({string.Join(", ", data.Classes)})");
+        var crossEntropy = new SegmentationCrossEntropy(weights, Sample.IgnoreIndex);
+        return new SegmentationCriterion(new PSPNetCriterion(crossEntropy, o.AuxWeight), auxHead, o.Dice);
     }
 
     protected override IEvaluator<SegmentationOutput> CreateEvaluator(TaskData data, TrainOptions o) => new SegmentationEvaluator(data.Classes.Count);

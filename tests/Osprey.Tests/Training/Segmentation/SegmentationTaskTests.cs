@@ -54,7 +54,7 @@ public class SegmentationTaskTests
 
         var run = dir.PathOf(Path.Combine("runs", "segment", "train"));
         var rows = File.ReadAllLines(Path.Combine(run, Trainer.ResultsFile));
-        Assert.Equal("epoch,time,train/main,metrics/mIoU,metrics/mAcc,metrics/aAcc,val/main,lr/pg0,lr/pg1", rows[0]);
+        Assert.Equal("epoch,time,train/main,train/dice,metrics/mIoU,metrics/mAcc,metrics/aAcc,val/main,val/dice,lr/pg0,lr/pg1", rows[0]);
         Assert.Equal(6, rows.Length);
         Assert.Contains("width: 8", File.ReadAllLines(Path.Combine(run, Trainer.ArgsFile)));
 
@@ -112,9 +112,9 @@ public class SegmentationTaskTests
         Assert.True(double.IsFinite(summary.ValTerms["main"]));
         Assert.True(double.IsNaN(summary.ValTerms["aux"]));   // the aux head does not run in eval
         var rows = File.ReadAllLines(dir.PathOf(Path.Combine("runs", "segment", "train", Trainer.ResultsFile)));
-        Assert.Equal("epoch,time,train/main,train/aux,metrics/mIoU,metrics/mAcc,metrics/aAcc,val/main,val/aux,lr/pg0,lr/pg1", rows[0]);
-        Assert.Equal(11, rows[1].Split(',').Length);
-        Assert.Equal("", rows[1].Split(',')[8]);
+        Assert.Equal("epoch,time,train/main,train/aux,train/dice,metrics/mIoU,metrics/mAcc,metrics/aAcc,val/main,val/aux,val/dice,lr/pg0,lr/pg1", rows[0]);
+        Assert.Equal(13, rows[1].Split(',').Length);
+        Assert.Equal("", rows[1].Split(',')[9]);
     }
 
     [Fact]
@@ -137,9 +137,9 @@ public class SegmentationTaskTests
     [Fact]
     public void LossTermsFollowTheModel()
     {
-        Assert.Equal(["main", "aux"], TaskRegistry.Get("segment", "pspnet-r18").LossNames);
-        Assert.Equal(["main", "aux"], TaskRegistry.Get("segment", "pspnet-r50").LossNames);
-        Assert.Equal(["main"], TaskRegistry.Get("segment", "unet").LossNames);
+        Assert.Equal(["main", "aux", "dice"], TaskRegistry.Get("segment", "pspnet-r18").LossNames);
+        Assert.Equal(["main", "aux", "dice"], TaskRegistry.Get("segment", "pspnet-r50").LossNames);
+        Assert.Equal(["main", "dice"], TaskRegistry.Get("segment", "unet").LossNames);
         Assert.Equal(0.01, TaskRegistry.Get("segment", "unet").DefaultLr(new TrainOptions { Task = "segment", Model = "unet" }));
         Assert.Equal(["metrics/mIoU", "metrics/mAcc", "metrics/aAcc"], TaskRegistry.Get("segment", "unet").MetricNames);
 
@@ -148,11 +148,50 @@ public class SegmentationTaskTests
         using var batch = PadCollate.Instance.Collate(0, [0], [new Sample(Tensor.Zeros([3, 2, 2])) { Mask = Tensor.From(new byte[] { 0, 1, 1, 255 }, 2, 2) }]);
         var logits = Tensor.Zeros([1, 2, 2, 2]);
         var terms = new SegmentationCriterion(new PSPNetCriterion(), auxHead: true).Compute(new SegmentationOutput(logits, null), batch);
-        Assert.Equal(["main", "aux"], terms.Terms.Select(t => t.Name));
+        Assert.Equal(["main", "aux", "dice"], terms.Terms.Select(t => t.Name));
         Assert.Equal(MathF.Log(2), terms.Total.Item<float>(), 6);
         Assert.True(float.IsNaN(terms.Terms[1].Value.Item<float>()));
         Assert.Throws<ArgumentException>(() => new SegmentationCriterion(new PSPNetCriterion(), auxHead: false)
             .Compute(new SegmentationOutput(logits, logits), batch));
+    }
+
+    [Fact]
+    public void DiceWeightAndClassWeightsEnterTheTotal()
+    {
+        using var scope = TensorScope.Begin();
+        using var batch = PadCollate.Instance.Collate(0, [0], [new Sample(Tensor.Zeros([3, 2, 2])) { Mask = Tensor.From(new byte[] { 0, 1, 1, 255 }, 2, 2) }]);
+        // Pixel 0 (class 0) has logits (2, 0), the others (0, 0): cross entropies ln(1 + e^-2), ln 2, ln 2; pixel 3 is ignored.
+        var logits = Tensor.From(new float[] { 2, 0, 0, 0, 0, 0, 0, 0 }, 1, 2, 2, 2);
+        double sure = Math.Log(1 + Math.Exp(-2)), even = Math.Log(2);
+        // Soft Dice over the 3 labelled pixels, p(class 0) = 0.881, 0.5, 0.5: 1 - 2 sum(p t) / (sum p + sum t) per class, averaged.
+        double p0 = 1 / (1 + Math.Exp(-2));
+        double dice = ((1 - 2 * p0 / (p0 + 1 + 1)) + (1 - 2 * 1.0 / ((1 - p0) + 1 + 2))) / 2;
+
+        var plain = new SegmentationCriterion(new PSPNetCriterion(), auxHead: false).Compute(new SegmentationOutput(logits, null), batch);
+        Assert.Equal(["main", "dice"], plain.Terms.Select(t => t.Name));
+        Assert.Equal((sure + 2 * even) / 3, plain.Total.Item<float>(), 5);
+        Assert.Equal(dice, plain.Terms[1].Value.Item<float>(), 5);
+
+        var weighted = new SegmentationCriterion(new PSPNetCriterion(new SegmentationCrossEntropy([3, 1])), auxHead: false, diceWeight: 0.5)
+            .Compute(new SegmentationOutput(logits, null), batch);
+        Assert.Equal((3 * sure + 2 * even) / 5 + 0.5 * dice, weighted.Total.Item<float>(), 5);
+
+        var aux = new SegmentationCriterion(new PSPNetCriterion(auxWeight: 1.5), auxHead: true).Compute(new SegmentationOutput(logits, logits), batch);
+        Assert.Equal(2.5 * (sure + 2 * even) / 3, aux.Total.Item<float>(), 5);
+    }
+
+    [Fact]
+    public void ClassWeightsOfTheWrongCountOrFormAreRefusedNamingTheOption()
+    {
+        using var dir = new TempFolder();
+        var data = Scenes(dir);
+        var project = dir.PathOf("runs");
+        var count = Assert.Throws<OptionsException>(() => Trainer.Create(Tiny(data, project) with { ClassWeights = "0.5,1" }));
+        Assert.Equal("class_weights", count.Key);
+        Assert.Contains("2 weights for the 11 classes", count.Message);
+        var form = Assert.Throws<OptionsException>(() => OptionsReader.Read(null, ["task=segment", "class_weights=1,x"]));
+        Assert.Equal("class_weights", form.Key);
+        Assert.False(Directory.Exists(project));
     }
 
     [Fact]
