@@ -46,7 +46,9 @@ public class DetectionLossTests
         Assert.Equal(info.foreground, assignment.ForegroundMask.Sum().Item<long>());
         Assert.Equal(f[$"{name}.target_gt_idx"].ToArray<long>(), assignment.TargetGtIndex.ToArray<long>());
         var scores = f[$"{name}.target_scores"];
-        Expect.Close(scores, assignment.TargetScores, 0, 1e-6 * Math.Max(scores.Abs().Max().Item<double>(), 1e-12), "target_scores");
+        // The alignment metric is score^0.5 * IoU^6: the power multiplies pow's few-ulp error (which differs between
+        // ATen's AVX2 and AVX-512 kernels) by 6, so 1e-6 of the scale fails on some CPUs; 1e-5 still catches any real error.
+        Expect.Close(scores, assignment.TargetScores, 0, 1e-5 * Math.Max(scores.Abs().Max().Item<double>(), 1e-12), "target_scores");
 
         Assert.Equal(["box_loss", "cls_loss", "dfl_loss"], loss.Terms.Select(t => t.Name));
         foreach (var (term, value) in loss.Terms)
