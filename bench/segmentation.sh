@@ -47,7 +47,7 @@ sixteen_scenes() {   # bench/out/scenes16: the first 16 training scenes (images 
   scenes="$(scenes_folder)" || {
     echo "bench: fashion-scenes not generated yet; generating it with a 1-image run" >&2
     $osprey train --task segment --model unet --width 8 --data fashion-scenes --imgsz 64 --epochs 1 --batch 1 \
-      --set fraction=0.0005 --set val=false --name bench-generate --set exist_ok=true >/dev/null
+      --set fraction=0.0005 --set val=false --set project=bench/out/runs --name generate --set exist_ok=true >/dev/null
     scenes="$(scenes_folder)"
   }
   rm -rf "$out" && mkdir -p "$out/images/train" "$out/masks/train"

@@ -14,12 +14,12 @@ namespace Osprey.Training.Segmentation;
 /// (not measured) rather than missing.</summary>
 public sealed class SegmentationCriterion(PSPNetCriterion loss, bool auxHead, double diceWeight = 0) : ICriterion<SegmentationOutput>
 {
-    public PSPNetCriterion Loss { get; } = loss;
-    public double DiceWeight { get; } = diceWeight;
-    readonly DiceLoss dice = new(ignoreIndex: loss.CrossEntropy.IgnoreIndex);
-
     public static readonly IReadOnlyList<string> MainAndDice = ["main", "dice"], MainAuxAndDice = ["main", "aux", "dice"];
 
+    readonly DiceLoss dice = new(ignoreIndex: loss.CrossEntropy.IgnoreIndex);
+
+    public PSPNetCriterion Loss { get; } = loss;
+    public double DiceWeight { get; } = diceWeight;
     public IReadOnlyList<string> TermNames => auxHead ? MainAuxAndDice : MainAndDice;
 
     public LossTerms Compute(SegmentationOutput output, Batch batch)
@@ -31,8 +31,15 @@ public sealed class SegmentationCriterion(PSPNetCriterion loss, bool auxHead, do
         var total = terms.Total;
         var named = terms.Terms.ToList();
         if (auxHead && output.AuxLogits == null) named.Add(("aux", Tensor.Full([], double.NaN, total.DType)));
-        var diceTerm = dice.Compute(output.Logits, masks);
-        if (DiceWeight > 0) total = total + diceTerm * DiceWeight;
+        Tensor diceTerm;
+        if (DiceWeight > 0)
+        {
+            diceTerm = dice.Compute(output.Logits, masks);
+            total = total + diceTerm * DiceWeight;
+        }
+        else
+            using (Autograd.NoGrad())   // logged only: no graph kept for it
+                diceTerm = dice.Compute(output.Logits, masks);
         named.Add(("dice", diceTerm));
         return new LossTerms(total, named);
     }
