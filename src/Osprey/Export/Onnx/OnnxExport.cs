@@ -64,6 +64,11 @@ public static class OnnxExport
         long batch1 = options.DynamicBatch ? Math.Max(options.Batch, 2) : options.Batch;
         long step = options.SizeStep ?? SizeStepOf(model);
         if (step < 1) throw new ArgumentException($"ONNX export: size step must be at least 1, got {step}");
+        options = options with
+        {
+            SizeStep = step,
+            SizeDivisor = model is IImageModel<SegmentationOutput> ? Training.Segmentation.SegmentationRunner.SizeDivisor(model) : null,
+        };
         var symbols = new List<SizeSymbol>();
         if (options.DynamicBatch) symbols.Add(new SizeSymbol("batch", 0, batch1, 1));
         if (options.DynamicSize)

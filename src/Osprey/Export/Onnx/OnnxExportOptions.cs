@@ -19,6 +19,9 @@ public sealed record OnnxExportOptions
     /// <summary>The spacing of the sizes a dynamic graph accepts; default the model's: YOLO its largest stride, UNet
     /// 16 (four 2x2 poolings), the ResNet-based models (classifiers, PSPNet, DETR) 32.</summary>
     public long? SizeStep { get; init; }
+    /// <summary>Segmentation: the multiple the native runner pads input sides to (16 for the padded UNet), written as
+    /// metadata <c>size_divisor</c> so an ONNX Runtime segmenter windows images as the native one; set by the export.</summary>
+    public long? SizeDivisor { get; init; }
     /// <summary>Float16 weights and compute, input <c>images</c> and outputs float16 (ultralytics' half export:
     /// the caller casts its 0..1 input to float16).</summary>
     public bool Half { get; init; }

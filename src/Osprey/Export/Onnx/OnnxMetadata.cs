@@ -18,6 +18,8 @@ static class OnnxMetadata
         yield return ("half", o.Half ? "True" : "False");
         yield return ("nms", o.Nms != null ? "True" : "False");
         yield return ("channels", o.Channels.ToString(CultureInfo.InvariantCulture));
+        if (o.DynamicSize && o.SizeStep is { } step) yield return ("size_step", step.ToString(CultureInfo.InvariantCulture));
+        if (o.SizeDivisor is { } divisor) yield return ("size_divisor", divisor.ToString(CultureInfo.InvariantCulture));
         if (o.Names.Count > 0)
             yield return ("names", "{" + string.Join(", ", o.Names.Select((n, i) => $"{i}: {PythonString(n)}")) + "}");
         if (o.Mean != null) yield return ("mean", Floats(o.Mean));

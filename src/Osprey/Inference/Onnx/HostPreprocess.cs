@@ -1,4 +1,5 @@
 using Osprey.Data.Images;
+using Osprey.Data.Transforms.Detr;
 
 namespace Osprey.Inference.Onnx;
 
@@ -57,6 +58,48 @@ public static class HostPreprocess
             weight[i] = Math.Clamp(real - index, 0f, 1f);
         }
         return (first, second, weight);
+    }
+
+    /// <summary>Pillow's bilinear resize (<see cref="PilBilinear"/>, DETR's resampling) of a host image.</summary>
+    public static HostImage ResizePil(HostImage image, int height, int width)
+    {
+        if (height == image.Height && width == image.Width) return image;
+        int c = image.Channels, plane = image.Height * image.Width;
+        var planes = new byte[image.Pixels.Length];
+        for (int i = 0; i < plane; i++)
+            for (int k = 0; k < c; k++) planes[k * plane + i] = image.Pixels[i * c + k];
+        var resized = PilBilinear.Resize(planes, c, image.Height, image.Width, height, width);
+        int outPlane = height * width;
+        var pixels = new byte[resized.Length];
+        for (int i = 0; i < outPlane; i++)
+            for (int k = 0; k < c; k++) pixels[i * c + k] = resized[k * outPlane + i];
+        return new HostImage(height, width, c, pixels);
+    }
+
+    /// <summary>The image inside a border of <paramref name="value"/> (a letterbox's grey 114).</summary>
+    public static HostImage Pad(HostImage image, int left, int top, int right, int bottom, byte value)
+    {
+        if (left < 0 || top < 0 || right < 0 || bottom < 0) throw new ArgumentException($"pad by {left}, {top}, {right}, {bottom}: must not be negative");
+        if (left + top + right + bottom == 0) return image;
+        int c = image.Channels, width = image.Width + left + right, height = image.Height + top + bottom;
+        var pixels = new byte[height * width * c];
+        Array.Fill(pixels, value);
+        int row = image.Width * c;
+        for (int y = 0; y < image.Height; y++)
+            Array.Copy(image.Pixels, y * row, pixels, ((y + top) * width + left) * c, row);
+        return new HostImage(height, width, c, pixels);
+    }
+
+    /// <summary>A CHW float image of height x width placed at the top left of a zero canvas of the given size (a
+    /// normalized image padded at the bottom and right, as the native runners pad before a forward).</summary>
+    public static float[] PadPlanes(float[] chw, int channels, int height, int width, int toHeight, int toWidth)
+    {
+        if (toHeight == height && toWidth == width) return chw;
+        var padded = new float[channels * toHeight * toWidth];
+        for (int k = 0; k < channels; k++)
+            for (int y = 0; y < height; y++)
+                Array.Copy(chw, (k * height + y) * width, padded, (k * toHeight + y) * toWidth, width);
+        return padded;
     }
 
     /// <summary>Writes the image as CHW float (x / 255 - mean) / std into <paramref name="destination"/>.</summary>

@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Osprey.Data.Images;
-using Osprey.Export.Onnx;
 using Osprey.Training.Classification;
 
 namespace Osprey.Inference.Onnx;
@@ -15,36 +12,13 @@ namespace Osprey.Inference.Onnx;
 /// </summary>
 public sealed class OnnxClassifier : IDisposable
 {
-    readonly InferenceSession session;
-    readonly float[] mean, std;
+    readonly OnnxModelFile file;
 
-    public IReadOnlyList<string> Classes { get; }
-    public int ImageSize { get; }
-    public long Channels { get; }
+    public IReadOnlyList<string> Classes => file.Names;
+    public int ImageSize => file.Height;
+    public long Channels => file.Channels;
 
-    public OnnxClassifier(string path, SessionOptions? options = null)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX file {path} does not exist", path);
-        session = options == null ? new InferenceSession(path) : new InferenceSession(path, options);
-        try
-        {
-            var meta = session.ModelMetadata.CustomMetadataMap;
-            string Field(string key) => meta.TryGetValue(key, out var v) ? v
-                : throw new InvalidDataException($"{path}: metadata '{key}' is missing (export the file with osprey export)");
-            if (Field("task") != "classify") throw new InvalidDataException($"{path}: task is '{Field("task")}', expected classify");
-            Classes = OnnxMetadataText.Names(Field("names"), path);
-            var size = OnnxMetadataText.Floats(Field("imgsz"), "imgsz", path);
-            ImageSize = (int)size[0];
-            Channels = long.Parse(Field("channels"), CultureInfo.InvariantCulture);
-            mean = OnnxMetadataText.Floats(Field("mean"), "mean", path);
-            std = OnnxMetadataText.Floats(Field("std"), "std", path);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
-    }
+    public OnnxClassifier(string path, SessionOptions? options = null) => file = new OnnxModelFile(path, "classify", options);
 
     public IEnumerable<Prediction> Predict(IEnumerable<string> files, int topK = 5, int batchSize = 32)
     {
@@ -55,10 +29,8 @@ public sealed class OnnxClassifier : IDisposable
 
     List<Prediction> PredictBatch(string[] chunk, ImageReadMode mode, int topK)
     {
-        var pixels = Prepare(chunk, mode);
-        var input = new DenseTensor<float>(pixels, [chunk.Length, (int)Channels, ImageSize, ImageSize]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, input)]);
-        var logits = results.First(r => r.Name == "logits").AsTensor<float>().ToArray();
+        var outputs = file.Run(Prepare(chunk, mode), chunk.Length, ImageSize, ImageSize);
+        var logits = OnnxModelFile.Output(outputs, "logits", file.Path).Values;
         int classes = Classes.Count, k = Math.Min(topK, classes);
         var predictions = new List<Prediction>();
         for (int i = 0; i < chunk.Length; i++)
@@ -79,7 +51,7 @@ public sealed class OnnxClassifier : IDisposable
         for (int i = 0; i < files.Count; i++)
         {
             var image = HostPreprocess.ResizeBilinear(ImageCodec.ReadHost(files[i], mode), ImageSize, ImageSize);
-            HostPreprocess.Normalize(image, mean, std, pixels.AsSpan(i * plane, plane));
+            HostPreprocess.Normalize(image, file.Mean, file.Std, pixels.AsSpan(i * plane, plane));
         }
         return pixels;
     }
@@ -95,5 +67,5 @@ public sealed class OnnxClassifier : IDisposable
         return e;
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose() => file.Dispose();
 }

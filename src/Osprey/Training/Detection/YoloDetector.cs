@@ -38,15 +38,23 @@ public sealed class YoloDetector
         model = YoloTask.Typed(trained.Model, "detect");
         trained.Model.Eval();
         letterBox = new LetterBox(request.ImageSize ?? trained.Info.ImageSize);
-        Nms = new NmsOptions
-        {
-            Confidence = request.Confidence ?? DefaultConfidence,
-            Iou = request.Iou ?? DefaultIou,
-            MaxDetections = request.MaxDetections,
-            Classes = request.Classes,
-            Agnostic = request.Agnostic,
-        };
+        Nms = NmsFor(request);
     }
+
+    /// <summary>The NMS settings of a request, ultralytics' defaults where it sets none.</summary>
+    public static NmsOptions NmsFor(PredictRequest request) => new()
+    {
+        Confidence = request.Confidence ?? DefaultConfidence,
+        Iou = request.Iou ?? DefaultIou,
+        MaxDetections = request.MaxDetections,
+        Classes = request.Classes,
+        Agnostic = request.Agnostic,
+    };
+
+    /// <summary>The objects of one image's detections (<see cref="Detections"/>), named by <paramref name="classes"/>.</summary>
+    public static DetectedObject[] Objects(Detections d, IReadOnlyList<string> classes) =>
+        Enumerable.Range(0, d.Scores.Length).Select(k => new DetectedObject(d.Classes[k], classes[d.Classes[k]], d.Scores[k],
+            d.Boxes[4 * k], d.Boxes[4 * k + 1], d.Boxes[4 * k + 2], d.Boxes[4 * k + 3])).ToArray();
 
     public DetectionPrediction Detect(string file) => Detect([file])[0];
 
@@ -72,9 +80,7 @@ public sealed class YoloDetector
         {
             var (width, height) = sizes[i];
             var d = Detections.FromRows(kept[i], letterBox.GeometryFor(width, height), width, height);
-            var objects = Enumerable.Range(0, d.Scores.Length).Select(k => new DetectedObject(d.Classes[k], trained.Classes[d.Classes[k]], d.Scores[k],
-                d.Boxes[4 * k], d.Boxes[4 * k + 1], d.Boxes[4 * k + 2], d.Boxes[4 * k + 3])).ToArray();
-            result.Add(new DetectionPrediction(files[i], objects));
+            result.Add(new DetectionPrediction(files[i], Objects(d, trained.Classes)));
         }
         return result;
     }

@@ -136,9 +136,11 @@ public sealed record YoloValidation(UltralyticsDetectionResult Ultralytics, Coco
 public sealed record Detections(float[] Boxes, float[] Scores, int[] Classes)
 {
     /// <summary>From NMS rows (K, 6: x0, y0, x1, y1, confidence, class) in network pixels, through the inverse letterbox.</summary>
-    public static Detections FromRows(Tensor rows, LetterBoxGeometry geometry, int width, int height)
+    public static Detections FromRows(Tensor rows, LetterBoxGeometry geometry, int width, int height) =>
+        FromRows(rows.ToArray<float>(), geometry, width, height);
+
+    public static Detections FromRows(float[] values, LetterBoxGeometry geometry, int width, int height)
     {
-        var values = rows.ToArray<float>();
         int k = values.Length / 6;
         var boxes = new float[4 * k];
         var scores = new float[k];

@@ -49,15 +49,20 @@ public sealed record LetterBox(int Height, int Width)
         return new LetterBoxGeometry(rx, ry, left, top, newW, newH);
     }
 
-    public Sample Apply(Sample s)
+    /// <summary>The right and bottom padding of an image letterboxed with <paramref name="g"/> (left and top are in it).</summary>
+    public (int Right, int Bottom) FarPadding(LetterBoxGeometry g)
     {
-        int width = (int)s.Width, height = (int)s.Height;
-        var g = GeometryFor(width, height);
         double dw = Width - g.ResizedWidth, dh = Height - g.ResizedHeight;
         if (Auto) { dw %= Stride; dh %= Stride; }
         else if (ScaleFill) { dw = 0; dh = 0; }
         if (Center) { dw /= 2; dh /= 2; }
-        int right = (int)Math.Round(dw + 0.1, MidpointRounding.ToEven), bottom = (int)Math.Round(dh + 0.1, MidpointRounding.ToEven);
+        return ((int)Math.Round(dw + 0.1, MidpointRounding.ToEven), (int)Math.Round(dh + 0.1, MidpointRounding.ToEven));
+    }
+
+    public Sample Apply(Sample s)
+    {
+        var g = GeometryFor((int)s.Width, (int)s.Height);
+        var (right, bottom) = FarPadding(g);
 
         using var scope = TensorScope.Begin();
         var resized = Geometry.Resize(s with { Boxes = null }, g.ResizedHeight, g.ResizedWidth);

@@ -21,7 +21,15 @@ public static class PilBilinear
         if (height <= 0 || width <= 0) throw new ArgumentException($"PilBilinear: resize to {height}x{width}: sizes must be positive");
         int channels = (int)image.Size(0), inH = (int)image.Size(1), inW = (int)image.Size(2), outH = (int)height, outW = (int)width;
         if (outH == inH && outW == inW) return image;
-        var pixels = image.Contiguous().ToArray<byte>();
+        return Tensor.From(Resize(image.Contiguous().ToArray<byte>(), channels, inH, inW, outH, outW), channels, outH, outW);
+    }
+
+    /// <summary>The same on host pixels: a (channels, inH, inW) uint8 plane array to (channels, outH, outW).</summary>
+    public static byte[] Resize(byte[] pixels, int channels, int inH, int inW, int outH, int outW)
+    {
+        if (pixels.Length != channels * inH * inW) throw new ArgumentException($"PilBilinear: {pixels.Length} bytes for {channels}x{inH}x{inW}");
+        if (outH <= 0 || outW <= 0) throw new ArgumentException($"PilBilinear: resize to {outH}x{outW}: sizes must be positive");
+        if (outH == inH && outW == inW) return pixels;
         var (vBounds, vWeights, vTaps) = Coefficients(inH, outH);
         int planeH = inH, planeW = inW;
         if (outW != inW)
@@ -34,7 +42,7 @@ public static class PilBilinear
             (planeH, planeW) = (last - first, outW);
         }
         if (outH != inH) pixels = Vertical(pixels, channels, planeH, planeW, outH, vBounds, vWeights, vTaps);
-        return Tensor.From(pixels, channels, outH, outW);
+        return pixels;
     }
 
     /// <summary>Per output index: the first input index and the tap count (bounds, interleaved), and the fixed-point

@@ -43,13 +43,13 @@ public static class Nms
     {
         CheckArrays(boxes, scores, null, iouThreshold);
         if (maxKeep < 1) throw new ArgumentException($"NMS: maxKeep must be at least 1, got {maxKeep}");
-        return Greedy(boxes, scores, DescendingOrder(scores, stable: true), iouThreshold, maxKeep);
+        return Greedy(boxes, scores, StableDescendingOrder(scores), iouThreshold, maxKeep);
     }
 
     public static long[] Greedy<T>(T[] boxes, T[] scores, double iouThreshold) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckArrays(boxes, scores, null, iouThreshold);
-        return Greedy(boxes, scores, DescendingOrder(scores, stable: true), iouThreshold);
+        return Greedy(boxes, scores, StableDescendingOrder(scores), iouThreshold);
     }
 
     /// <summary>torchvision.ops.batched_nms on host arrays.</summary>
@@ -58,7 +58,7 @@ public static class Nms
         CheckArrays(boxes, scores, classes, iouThreshold);
         int n = scores.Length;
         if (n == 0) return [];
-        if (boxes.Length <= 4000) return Greedy(OffsetByClass(boxes, classes), scores, DescendingOrder(scores, stable: true), iouThreshold);
+        if (boxes.Length <= 4000) return Greedy(OffsetByClass(boxes, classes), scores, StableDescendingOrder(scores), iouThreshold);
 
         var keep = new bool[n];
         foreach (var id in classes.Distinct().Order())
@@ -67,7 +67,7 @@ public static class Nms
             var subset = new T[members.Length * 4];
             for (int k = 0; k < members.Length; k++) Array.Copy(boxes, members[k] * 4, subset, k * 4, 4);
             var memberScores = members.Select(i => scores[i]).ToArray();
-            foreach (var kept in Greedy(subset, memberScores, DescendingOrder(memberScores, stable: true), iouThreshold))
+            foreach (var kept in Greedy(subset, memberScores, StableDescendingOrder(memberScores), iouThreshold))
                 keep[members[kept]] = true;
         }
         var keptIndices = Enumerable.Range(0, n).Where(i => keep[i]).ToArray();
@@ -115,6 +115,18 @@ public static class Nms
             }
         }
         return keep.ToArray();
+    }
+
+    /// <summary>Indices by decreasing score, ties by index, NaN first: what PyTorch's stable descending sort gives,
+    /// in managed code (no libtorch), so host-only callers such as the ONNX Runtime predictors get the same order.</summary>
+    public static long[] StableDescendingOrder<T>(T[] scores) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i], NanLargest<T>.Instance).Select(i => (long)i).ToArray();
+
+    sealed class NanLargest<T> : IComparer<T> where T : IFloatingPointIeee754<T>
+    {
+        public static readonly NanLargest<T> Instance = new();
+
+        public int Compare(T? a, T? b) => T.IsNaN(a!) ? (T.IsNaN(b!) ? 0 : 1) : T.IsNaN(b!) ? -1 : a!.CompareTo(b);
     }
 
     /// <summary>Indices by decreasing score from libtorch's sort, so that ties come out as PyTorch's own sort

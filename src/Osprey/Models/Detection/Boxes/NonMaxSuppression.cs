@@ -30,10 +30,24 @@ public static class NonMaxSuppression
         var result = new List<Tensor>(batch);
         for (int b = 0; b < batch; b++)
         {
-            var rows = Image(new ReadOnlySpan<float>(data, b * channels * anchors, channels * anchors), channels - 4, anchors, options);
+            var rows = Image(new ReadOnlySpan<float>(data, b * channels * anchors, channels * anchors), channels - 4, anchors, options, libtorchTies: true);
             result.Add(Tensor.From(rows, rows.Length / 6, 6));
         }
         return result;
+    }
+
+    /// <summary>The same on a host array (N, 4 + classes, A) without libtorch (the ONNX Runtime predictors): per image
+    /// the kept rows of 6. One difference: past <see cref="NmsOptions.MaxCandidates"/>, equal scores at the cut are
+    /// ordered by index rather than by libtorch's unstable sort.</summary>
+    public static IReadOnlyList<float[]> Apply(float[] prediction, int batch, int channels, int anchors, NmsOptions? options = null)
+    {
+        options ??= new NmsOptions();
+        options.Check();
+        if (channels < 5 || prediction.Length != batch * channels * anchors)
+            throw new ArgumentException($"NMS: {prediction.Length} values are not a ({batch}, 4 + classes, {anchors}) prediction with {channels} channels");
+        return Enumerable.Range(0, batch)
+            .Select(b => Image(new ReadOnlySpan<float>(prediction, b * channels * anchors, channels * anchors), channels - 4, anchors, options, libtorchTies: false))
+            .ToArray();
     }
 
     /// <summary>The same over a model's decoded boxes (N, 4, A) and scores (N, classes, A).</summary>
@@ -48,7 +62,7 @@ public static class NonMaxSuppression
     }
 
     /// <summary>One image's (classes + 4, anchors) block to kept rows of 6.</summary>
-    static float[] Image(ReadOnlySpan<float> p, int classes, int anchors, NmsOptions options)
+    static float[] Image(ReadOnlySpan<float> p, int classes, int anchors, NmsOptions options, bool libtorchTies)
     {
         float conf = (float)options.Confidence;
         bool multiLabel = options.MultiLabel && classes > 1;
@@ -75,7 +89,10 @@ public static class NonMaxSuppression
         }
         int[] candidates = Enumerable.Range(0, scores.Count).ToArray();
         if (candidates.Length > options.MaxCandidates)   // torch's (unstable) descending argsort, as ultralytics calls it
-            candidates = Nms.DescendingOrder(scores.ToArray(), stable: false).Take(options.MaxCandidates).Select(i => (int)i).ToArray();
+        {
+            var order = libtorchTies ? Nms.DescendingOrder(scores.ToArray(), stable: false) : Nms.StableDescendingOrder(scores.ToArray());
+            candidates = order.Take(options.MaxCandidates).Select(i => (int)i).ToArray();
+        }
         var shifted = new float[candidates.Length * 4];
         var candidateScores = new float[candidates.Length];
         for (int k = 0; k < candidates.Length; k++)
