@@ -3,8 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Osprey.Data.Images;
 using Osprey.Inference;
+using Osprey.Inference.Onnx;
 using Osprey.Models;
+using Osprey.Torch;
 using Osprey.Training;
+using Osprey.Training.Classification;
+using Osprey.Training.Detection;
+using Osprey.Training.Segmentation;
 
 namespace Osprey.Cli.Commands;
 
@@ -17,7 +22,7 @@ public static class PredictCommand
 
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train, an official DETR release .pth, or with --model an ultralytics .pt", Required = true };
+        var weights = new Option<string>("--weights") { Description = "a checkpoint written by osprey train, an official DETR release .pth, with --model an ultralytics .pt, or an .onnx file written by osprey export (run by ONNX Runtime)", Required = true };
         var model = new Option<string?>("--model") { Description = "load --weights, a file of another program (an ultralytics yolo11n.pt), as this model" };
         var source = new Option<string[]>("--source")
         {
@@ -74,6 +79,13 @@ public static class PredictCommand
         if (request.Iou is < 0 or > 1) return Cli.Usage($"--iou {request.Iou}: expected a value in [0, 1]");
         if (request.MaxDetections < 1) return Cli.Usage($"--max-det {request.MaxDetections}: expected an integer >= 1");
         var files = ImageFiles.Find(sources);
+        if (weights.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            if (model != null) return Cli.Usage($"--model: {weights} is an ONNX file, whose metadata names its task and classes (leave --model out)");
+            if (request.Attention) return Cli.Usage($"--attention: {weights} is an ONNX file, which has no attention maps (predict with the checkpoint)");
+            if (request.Segmentation != null) return Cli.Usage($"{weights} is an ONNX file: test-time augmentation and window options need the checkpoint");
+            return RunOnnx(weights, files, request, save, saveDir, json);
+        }
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         if (SegmentationTestFlags.RefuseForOtherTasks(request.Segmentation, trained.Info.Task, weights) is { } wrongTask) return Cli.Usage(wrongTask);
         Console.Error.WriteLine(trained.PrepareForInference(inference).Describe());
@@ -81,10 +93,49 @@ public static class PredictCommand
         if (request.Attention && ModelRegistry.Get(trained.Info.Model).Family != "detr")
             return Cli.Usage($"--attention: {weights} holds {trained.Info.Model}; only DETR models have cross-attention maps");
         if (save) request = request with { SaveDirectory = saveDir ?? RunFolder.Create("runs", trained.Info.Task, "predict") };
+        return Report(files, chunk => task.Predict(trained, chunk, request), request, json);
+    }
+
+    /// <summary>An exported file run by ONNX Runtime (<see cref="OnnxPredictor"/>); pictures drawn as for a checkpoint
+    /// (segmentation masks in the PASCAL VOC colours: the file records no palette).</summary>
+    static int RunOnnx(string weights, IReadOnlyList<string> files, PredictRequest request, bool save, string? saveDir, bool json)
+    {
+        using var predictor = OnnxPredictor.Open(weights, request);
+        Console.Error.WriteLine($"osprey predict: {weights} ({predictor.Task}, {predictor.Classes.Count} classes) on ONNX Runtime");
+        if (save) request = request with { SaveDirectory = saveDir ?? RunFolder.Create("runs", predictor.Task, "predict") };
+        var palette = Rgb.VocColormap(predictor.Classes.Count);
+        IPrediction Saved(IPrediction prediction)
+        {
+            if (request.SaveDirectory is not { } folder) return prediction;
+            switch (prediction)
+            {
+                case Prediction top:
+                    top.Save(folder);
+                    return top;
+                case DetectionPrediction detected:
+                    YoloDetector.Save(detected, folder, request);
+                    return detected;
+                case HostSegmentation segmented:
+                    using (var scope = TensorScope.Begin())
+                    {
+                        var mask = Tensor.From(segmented.Mask, segmented.Height, segmented.Width);
+                        var (maskFile, overlayFile) = Segmenter.Save(segmented.Source, ImageCodec.Read(segmented.Source, ImageReadMode.Rgb), mask, palette, folder);
+                        return segmented.ToPrediction() with { MaskFile = maskFile, OverlayFile = overlayFile };
+                    }
+                default:
+                    return prediction;
+            }
+        }
+        return Report(files, chunk => predictor.Predict(chunk).Select(Saved), request, json);
+    }
+
+    /// <summary>Predicts the files a chunk at a time, printing text or one JSON array; the exit code counts unreadable files.</summary>
+    static int Report(IReadOnlyList<string> files, Func<string[], IEnumerable<IPrediction>> predict, PredictRequest request, bool json)
+    {
         var array = new JsonArray();
         int failed = 0;
         foreach (var chunk in files.Chunk(ChunkSize))
-            foreach (var prediction in PredictSkippingBad(task, trained, chunk, request, () => failed++))
+            foreach (var prediction in PredictSkippingBad(predict, chunk, () => failed++))
             {
                 if (json) array.Add(prediction.ToJson());
                 else Console.WriteLine($"{prediction.Source}: {prediction.Text}");
@@ -97,11 +148,11 @@ public static class PredictCommand
     }
 
     /// <summary>A chunk predicted at once; when one of its files cannot be read, file by file so that only that one is lost.</summary>
-    static List<IPrediction> PredictSkippingBad(ITrainingTask task, TrainedModel trained, string[] chunk, PredictRequest request, Action onFailure)
+    static List<IPrediction> PredictSkippingBad(Func<string[], IEnumerable<IPrediction>> predict, string[] chunk, Action onFailure)
     {
         try
         {
-            return task.Predict(trained, chunk, request).ToList();
+            return predict(chunk).ToList();
         }
         catch (Exception e) when (IsUnreadable(e))
         {
@@ -111,7 +162,7 @@ public static class PredictCommand
         foreach (var file in chunk)
             try
             {
-                result.AddRange(task.Predict(trained, [file], request));
+                result.AddRange(predict([file]));
             }
             catch (Exception e) when (IsUnreadable(e))
             {

@@ -18,7 +18,10 @@ public sealed class OnnxClassifier : IDisposable
     public int ImageSize => file.Height;
     public long Channels => file.Channels;
 
-    public OnnxClassifier(string path, SessionOptions? options = null) => file = new OnnxModelFile(path, "classify", options);
+    public OnnxClassifier(string path, SessionOptions? options = null) : this(new OnnxModelFile(path, "classify", options)) { }
+
+    /// <summary>Takes ownership of an open classify file.</summary>
+    internal OnnxClassifier(OnnxModelFile file) => this.file = file;
 
     public IEnumerable<Prediction> Predict(IEnumerable<string> files, int topK = 5, int batchSize = 32)
     {

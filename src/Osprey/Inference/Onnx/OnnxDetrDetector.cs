@@ -24,17 +24,22 @@ public sealed class OnnxDetrDetector : IDisposable
     public long ShorterSide { get; }
     public long MaxSize { get; }
 
-    public OnnxDetrDetector(string path, SessionOptions? options = null)
+    public OnnxDetrDetector(string path, SessionOptions? options = null) : this(new OnnxModelFile(path, "detect", options)) { }
+
+    /// <summary>Takes ownership of an open detect file (disposed here if it is no DETR file).</summary>
+    internal OnnxDetrDetector(OnnxModelFile file)
     {
-        file = new OnnxModelFile(path, "detect", options);
-        if (!file.OutputNames.Contains("pred_logits") || !file.OutputNames.Contains("pred_boxes"))
+        this.file = file;
+        if (!IsDetr(file))
         {
             file.Dispose();
-            throw new InvalidDataException($"{path}: no outputs 'pred_logits' and 'pred_boxes' (outputs: {string.Join(", ", file.OutputNames)}); a YOLO file runs with OnnxYoloDetector");
+            throw new InvalidDataException($"{file.Path}: no outputs 'pred_logits' and 'pred_boxes' (outputs: {string.Join(", ", file.OutputNames)}); a YOLO file runs with OnnxYoloDetector");
         }
         var sizes = DetrTask.Sizes(Math.Min(file.Height, file.Width));
         (ShorterSide, MaxSize) = (sizes.ValSize, sizes.MaxSize);
     }
+
+    internal static bool IsDetr(OnnxModelFile file) => file.OutputNames.Contains("pred_logits") && file.OutputNames.Contains("pred_boxes");
 
     public DetectionPrediction Detect(string image, double threshold = DetrDetector.DefaultThreshold)
     {

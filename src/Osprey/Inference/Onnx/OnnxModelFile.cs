@@ -34,7 +34,8 @@ public sealed class OnnxModelFile : IDisposable
     public bool HasNms { get; }
     public IReadOnlyList<string> OutputNames { get; }
 
-    public OnnxModelFile(string path, string task, SessionOptions? options = null)
+    /// <param name="task">The task the caller runs (classify, detect, segment), or null for any.</param>
+    public OnnxModelFile(string path, string? task, SessionOptions? options = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX file {path} does not exist", path);
         Path = path;
@@ -46,7 +47,7 @@ public sealed class OnnxModelFile : IDisposable
                 : throw new InvalidDataException($"{path}: metadata '{key}' is missing (export the file with osprey export)");
             int Int(string key) => int.Parse(Field(key), CultureInfo.InvariantCulture);
             Task = Field("task");
-            if (Task != task) throw new InvalidDataException($"{path}: task is '{Task}', expected {task}");
+            if (task != null && Task != task) throw new InvalidDataException($"{path}: task is '{Task}', expected {task}");
             Names = OnnxMetadataText.Names(Field("names"), path);
             var size = OnnxMetadataText.Floats(Field("imgsz"), "imgsz", path);
             if (size.Length != 2) throw new InvalidDataException($"{path}: metadata 'imgsz' must be [height, width], got {Field("imgsz")}");

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Osprey.Data.Images;
+using Osprey.Training;
 using Osprey.Training.Segmentation;
 
 namespace Osprey.Inference.Onnx;
@@ -7,10 +9,15 @@ namespace Osprey.Inference.Onnx;
 /// <summary>One image segmented without libtorch: the class of every pixel at the original size (row-major, H x W)
 /// and the pixel count of each class.</summary>
 public sealed record HostSegmentation(string Source, int Height, int Width, byte[] Mask, IReadOnlyList<long> ClassAreas, IReadOnlyList<string> Classes)
+    : IPrediction
 {
-    /// <summary>As <c>osprey predict</c> prints and writes it (no files saved).</summary>
+    /// <summary>The native predictor's record of it (no files saved).</summary>
     public SegmentationPrediction ToPrediction() =>
         new(Source, Height, Width, ClassAreas.Select((n, c) => (c, Classes[c], n)).ToArray(), null, null);
+
+    public string Text => ToPrediction().Text;
+
+    public JsonNode ToJson() => ToPrediction().ToJson();
 }
 
 /// <summary>
@@ -33,13 +40,16 @@ public sealed class OnnxSegmenter : IDisposable
     public (int Height, int Width) Stride { get; }
     public int Divisor => file.SizeDivisor;
 
-    public OnnxSegmenter(string path, SessionOptions? options = null)
+    public OnnxSegmenter(string path, SessionOptions? options = null) : this(new OnnxModelFile(path, "segment", options)) { }
+
+    /// <summary>Takes ownership of an open segment file.</summary>
+    internal OnnxSegmenter(OnnxModelFile file)
     {
-        file = new OnnxModelFile(path, "segment", options);
+        this.file = file;
         if (!file.OutputNames.Contains("logits"))
         {
             file.Dispose();
-            throw new InvalidDataException($"{path}: no output 'logits' (outputs: {string.Join(", ", file.OutputNames)})");
+            throw new InvalidDataException($"{file.Path}: no output 'logits' (outputs: {string.Join(", ", file.OutputNames)})");
         }
         Crop = (Up(file.Height, Divisor), Up(file.Width, Divisor));
         Stride = (Math.Max(Divisor, Up(Crop.Height * 2 / 3, Divisor)), Math.Max(Divisor, Up(Crop.Width * 2 / 3, Divisor)));

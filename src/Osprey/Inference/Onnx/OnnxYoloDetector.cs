@@ -31,9 +31,14 @@ public sealed class OnnxYoloDetector : IDisposable
     /// <param name="request">Thresholds, classes, max detections; its image size needs a file exported with a
     /// dynamic size that accepts it (null: the file's size).</param>
     public OnnxYoloDetector(string path, PredictRequest? request = null, SessionOptions? options = null)
+        : this(new OnnxModelFile(path, "detect", options), request) { }
+
+    /// <summary>Takes ownership of an open detect file (disposed here if it is no YOLO file).</summary>
+    internal OnnxYoloDetector(OnnxModelFile file, PredictRequest? request)
     {
         request ??= new PredictRequest();
-        file = new OnnxModelFile(path, "detect", options);
+        this.file = file;
+        var path = file.Path;
         try
         {
             if (!file.OutputNames.Contains("output0"))

@@ -93,18 +93,21 @@ public sealed class Segmenter
         var image = ImageCodec.Read(file, ImageReadMode.Rgb);
         var mask = SegmentImage(image, file);
         var areas = Areas(mask);
-        string? maskFile = null, overlayFile = null;
-        if (saveDirectory != null)
-        {
-            Directory.CreateDirectory(saveDirectory);
-            var stem = Path.GetFileNameWithoutExtension(file);
-            maskFile = Path.Combine(saveDirectory, stem + "_mask.png");
-            overlayFile = Path.Combine(saveDirectory, stem + "_overlay.jpg");
-            PalettePng.Write(maskFile, mask, Palette);
-            WriteOverlay(overlayFile, image, mask, Palette);
-        }
+        var (maskFile, overlayFile) = saveDirectory == null ? (null, null) : Save(file, image, mask, Palette, saveDirectory);
         return new SegmentationPrediction(file, mask.Size(0), mask.Size(1),
             areas.Select((n, c) => (c, trained.Classes[c], n)).ToArray(), maskFile, overlayFile);
+    }
+
+    /// <summary>Writes <paramref name="source"/>'s mask as STEM_mask.png (palette PNG) and the image with it as
+    /// STEM_overlay.jpg into <paramref name="folder"/>, each atomically; returns both paths.</summary>
+    public static (string Mask, string Overlay) Save(string source, Tensor image, Tensor mask, IReadOnlyList<Rgb> palette, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var stem = Path.GetFileNameWithoutExtension(source);
+        var (maskFile, overlayFile) = (Path.Combine(folder, stem + "_mask.png"), Path.Combine(folder, stem + "_overlay.jpg"));
+        PalettePng.Write(maskFile, mask, palette);
+        WriteOverlay(overlayFile, image, mask, palette);
+        return (maskFile, overlayFile);
     }
 
     /// <summary>The image with each pixel of a class blended half with its palette colour (no outline), as a JPEG.</summary>
