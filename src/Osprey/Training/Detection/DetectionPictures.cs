@@ -48,6 +48,33 @@ public abstract class DetectionPictures(TaskData data) : ITaskPictures
     /// <summary>The model's boxes for each image of the batch, in the batch's pixels, above <see cref="PlotConfidence"/>.</summary>
     protected abstract IReadOnlyList<PictureBoxes> Predict(Module model, Batch batch);
 
+    /// <summary>PR_curve.png, F1_curve.png, P_curve.png and R_curve.png of ultralytics' ap_per_class (for the classes with
+    /// labels; none when no detection matched, as ultralytics computes no curves then).</summary>
+    protected IReadOnlyList<(string File, Action<string> Write)> CurvePictures(UltralyticsDetectionResult result) =>
+        result.Curves is not { } curves ? [] : CurvePlots(curves, data.Classes).Select(p => (p.File, (Action<string>)(path =>
+        {
+            using var plot = p.Build();
+            PlotImage.Save(path, plot, 900, 600);
+        }))).ToList();
+
+    /// <summary>The four curve plots from ap_per_class' result: x its 1000-point grid (recall for the PR curve,
+    /// confidence for the others), one line per class with labels.</summary>
+    public static List<(string File, Func<ScottPlot.Plot> Build)> CurvePlots(UltralyticsApResult curves, IReadOnlyList<string> names)
+    {
+        int nc = curves.Classes.Length;
+        double[][] Rows(double[,] m) => Enumerable.Range(0, nc).Select(c => Enumerable.Range(0, m.GetLength(1)).Select(i => m[c, i]).ToArray()).ToArray();
+        var x = curves.Confidences;
+        var classNames = curves.Classes.Select(c => c < names.Count ? names[c] : c.ToString()).ToArray();
+        var ap50 = Enumerable.Range(0, nc).Select(c => curves.AP[c, 0]).ToArray();
+        return
+        [
+            ("PR_curve.png", () => MetricCurves.PrecisionRecall(x, Rows(curves.PrecisionAtRecall), ap50, classNames)),
+            ("F1_curve.png", () => MetricCurves.MetricConfidence(x, Rows(curves.F1Curve), classNames, "F1")),
+            ("P_curve.png", () => MetricCurves.MetricConfidence(x, Rows(curves.PrecisionCurve), classNames, "Precision")),
+            ("R_curve.png", () => MetricCurves.MetricConfidence(x, Rows(curves.RecallCurve), classNames, "Recall")),
+        ];
+    }
+
     /// <summary>confusion_matrix.png and confusion_matrix_normalized.png of ultralytics' detection matrix.</summary>
     protected IReadOnlyList<(string File, Action<string> Write)> ConfusionPictures(UltralyticsConfusionMatrix matrix)
     {

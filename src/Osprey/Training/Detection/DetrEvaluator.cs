@@ -22,6 +22,10 @@ public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>
     /// (confusion_matrix*.png).</summary>
     public UltralyticsConfusionMatrix Confusion { get; } = new(classes);
 
+    /// <summary>ultralytics' detection metrics of every query against the same objects, for its PR / F1 / P / R curves
+    /// (the run's pictures; COCO AP stays the reported metric).</summary>
+    public UltralyticsDetectionMetrics Curves { get; } = new(classes);
+
     public void Add(DetrOutput output, Batch batch)
     {
         var found = DetrPostProcess.Run(output, batch.Input.OriginalSizes);
@@ -44,7 +48,9 @@ public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>
                 detections.Add(CocoDetection.FromCorners(annotations.ImageId, (int)labels[q], boxes[4 * q], boxes[4 * q + 1], boxes[4 * q + 2],
                                                          boxes[4 * q + 3], scores[q]));
             var (objects, objectClasses) = DetectionDataset.TrainingTargets(annotations);
-            Confusion.Add(boxes, scores, labels.Select(l => (int)l).ToArray(), objects, objectClasses.Select(c => (int)c).ToArray());
+            var (predicted, truthClasses) = (labels.Select(l => (int)l).ToArray(), objectClasses.Select(c => (int)c).ToArray());
+            Confusion.Add(boxes, scores, predicted, objects, truthClasses);
+            Curves.Add(boxes, scores, predicted, objects, truthClasses);
         }
         evaluation = null;
     }

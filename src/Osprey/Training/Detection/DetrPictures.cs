@@ -10,8 +10,8 @@ namespace Osprey.Training.Detection;
 /// <summary>
 /// The DETR detect run's pictures: <see cref="DetectionPictures"/> with the post-processed queries scoring above
 /// <see cref="DetectionPictures.PlotConfidence"/> as predictions (boxes scaled to each image's size in the batch), and
-/// ultralytics' confusion matrix of the evaluator. COCO evaluation has no ultralytics curves; its numbers are in
-/// results.csv.
+/// ultralytics' confusion matrix and PR / F1 / P / R curves of the evaluator's queries (COCO AP, in results.csv, has
+/// no such curves of its own).
 /// </summary>
 public sealed class DetrPictures(TaskData data) : DetectionPictures(data)
 {
@@ -37,7 +37,7 @@ public sealed class DetrPictures(TaskData data) : DetectionPictures(data)
     }
 
     public override IReadOnlyList<(string File, Action<string> Write)> EvaluationPictures(object evaluator) =>
-        evaluator is DetrEvaluator detr ? ConfusionPictures(detr.Confusion) : [];
+        evaluator is DetrEvaluator detr ? [.. ConfusionPictures(detr.Confusion), .. CurvePictures(detr.Curves.Compute())] : [];
 
     public override IReadOnlyList<HtmlTable> Tables(object evaluator) => [];
 }

@@ -4,16 +4,13 @@ using Osprey.Models.Detection;
 using Osprey.Models.Detection.Boxes;
 using Osprey.Torch;
 using Osprey.Torch.NN;
-using Osprey.Visuals.Plots;
 using Osprey.Visuals.Report;
-using ScottPlot;
 
 namespace Osprey.Training.Detection;
 
 /// <summary>
 /// The YOLO detect run's pictures: <see cref="DetectionPictures"/> plus what ultralytics' validator plots from its
-/// metrics — PR_curve.png, F1_curve.png, P_curve.png, R_curve.png (ap_per_class' curves, for the classes with labels;
-/// none when no detection matched, as ultralytics computes no curves then) — and the per-class table.
+/// metrics — the PR, F1, P and R curves (<see cref="DetectionPictures.CurvePictures"/>) — and the per-class table.
 /// </summary>
 public sealed class YoloPictures(TaskData data) : DetectionPictures(data)
 {
@@ -40,33 +37,7 @@ public sealed class YoloPictures(TaskData data) : DetectionPictures(data)
     public override IReadOnlyList<(string File, Action<string> Write)> EvaluationPictures(object evaluator)
     {
         if (evaluator is not YoloEvaluator yolo) return [];
-        var pictures = new List<(string File, Action<string> Write)>(ConfusionPictures(yolo.Confusion));
-        if (yolo.Result.Curves is { } curves)
-            foreach (var (file, build) in CurvePlots(curves, Data.Classes))
-                pictures.Add((file, path =>
-                {
-                    using var plot = build();
-                    PlotImage.Save(path, plot, 900, 600);
-                }));
-        return pictures;
-    }
-
-    /// <summary>PR_curve.png, F1_curve.png, P_curve.png and R_curve.png from ap_per_class' result: x its 1000-point grid
-    /// (recall for the PR curve, confidence for the others), one line per class with labels.</summary>
-    public static List<(string File, Func<Plot> Build)> CurvePlots(UltralyticsApResult curves, IReadOnlyList<string> names)
-    {
-        int nc = curves.Classes.Length;
-        double[][] Rows(double[,] m) => Enumerable.Range(0, nc).Select(c => Enumerable.Range(0, m.GetLength(1)).Select(i => m[c, i]).ToArray()).ToArray();
-        var x = curves.Confidences;
-        var classNames = curves.Classes.Select(c => c < names.Count ? names[c] : c.ToString()).ToArray();
-        var ap50 = Enumerable.Range(0, nc).Select(c => curves.AP[c, 0]).ToArray();
-        return
-        [
-            ("PR_curve.png", () => MetricCurves.PrecisionRecall(x, Rows(curves.PrecisionAtRecall), ap50, classNames)),
-            ("F1_curve.png", () => MetricCurves.MetricConfidence(x, Rows(curves.F1Curve), classNames, "F1")),
-            ("P_curve.png", () => MetricCurves.MetricConfidence(x, Rows(curves.PrecisionCurve), classNames, "Precision")),
-            ("R_curve.png", () => MetricCurves.MetricConfidence(x, Rows(curves.RecallCurve), classNames, "Recall")),
-        ];
+        return [.. ConfusionPictures(yolo.Confusion), .. CurvePictures(yolo.Result)];
     }
 
     public override IReadOnlyList<HtmlTable> Tables(object evaluator)

@@ -3,6 +3,7 @@ using Osprey.Data.Datasets;
 using Osprey.Data.Datasets.Detection;
 using Osprey.Data.Datasets.Scenes;
 using Osprey.Metrics.Detection;
+using Osprey.Models.Detection.Detr;
 using Osprey.Tests.Data;
 using Osprey.Torch;
 using Osprey.Training;
@@ -72,7 +73,7 @@ public class DetectionPicturesTests
     }
 
     [Fact]
-    public void A_tiny_detr_run_leaves_the_batches_labels_and_confusion_matrices()
+    public void A_tiny_detr_run_leaves_the_batches_labels_confusion_matrices_and_curves()
     {
         using var work = new TempFolder();
         var scenes = Path.Combine(work.Root, "scenes");
@@ -83,8 +84,32 @@ public class DetectionPicturesTests
             Imgsz = 64, Workers = 0, Project = work.PathOf("runs"),
         });
         Assert.Empty(warnings);
-        Assert.IsType<DetrEvaluator>(Assert.Single(seen.Evaluators));
-        AssertFiles(run, [.. RunFiles, .. seen.Best[0] ? ["best.ckpt"] : Array.Empty<string>()]);
+        var evaluator = Assert.IsType<DetrEvaluator>(Assert.Single(seen.Evaluators));
+        string[] curves = evaluator.Curves.Compute().Curves != null ? ["PR_curve.png", "F1_curve.png", "P_curve.png", "R_curve.png"] : [];
+        AssertFiles(run, [.. RunFiles, .. curves, .. seen.Best[0] ? ["best.ckpt"] : Array.Empty<string>()]);
+    }
+
+    [Fact]
+    public void Detr_curves_come_from_every_query_against_the_non_crowd_objects()
+    {
+        using var scope = TensorScope.Begin();
+        // One 100 x 100 image, a class-0 object at (20, 20, 60, 60) and a crowd region; query 0 finds the object,
+        // query 1 (class 1) nothing, query 2 (class 0) the crowd region.
+        var annotations = new BoxAnnotations(7, 100, 100, [20, 20, 60, 60, 70, 70, 90, 90], [0, 0], [false, true], [1600, 400], [1, 2]);
+        using var batch = new Batch(0, [0], ["a.png"], ImageBatch.FromTensor(Tensor.Zeros([1, 3, 100, 100])), Tensor.From(new long[] { -1 }, 1),
+                                    null, null, null) { Annotations = [annotations] };
+        var logits = Tensor.From(new float[] { 4, 0, 0, 0, 1, 0, 2, 0, 0 }, 1, 3, 3);
+        var boxes = Tensor.From(new float[] { 0.4f, 0.4f, 0.4f, 0.4f, 0.1f, 0.9f, 0.1f, 0.1f, 0.8f, 0.8f, 0.2f, 0.2f }, 1, 3, 4);
+        var evaluator = new DetrEvaluator(2);
+        evaluator.Add(new DetrOutput(logits, boxes, []), batch);
+        var result = evaluator.Curves.Compute();
+        var curves = Assert.IsType<UltralyticsApResult>(result.Curves);
+        Assert.Equal([0], curves.Classes);   // only class 0 has labels
+        // The match ranks first: precision 1 at every recall below 1 (the grid's last point meets the sentinel), AP50 as ultralytics interpolates it (101 points, sentinel).
+        Assert.Equal(1, curves.PrecisionAtRecall[0, 500]);
+        Assert.Equal(1, curves.PrecisionAtRecall[0, 998]);
+        Assert.Equal(0.995, curves.AP[0, 0], 1e-9);
+        Assert.Equal(1, result.Instances);
     }
 
     [Fact]
@@ -116,7 +141,7 @@ public class DetectionPicturesTests
         // Class 0's PR envelope: recall (0, .5, .5, 1, 1) with precision (1, 1, 2/3, 2/3, 0): 1 up to recall 0.5, 2/3 after.
         Assert.Equal(1, r.PrecisionAtRecall[0, 250]);
         Assert.Equal(2.0 / 3, r.PrecisionAtRecall[0, 750], 1e-12);
-        var plots = YoloPictures.CurvePlots(r, ["shirt", "boot"]);
+        var plots = DetectionPictures.CurvePlots(r, ["shirt", "boot"]);
         Assert.Equal(["PR_curve.png", "F1_curve.png", "P_curve.png", "R_curve.png"], plots.Select(p => p.File));
         double[][,] sources = [r.PrecisionAtRecall, r.F1Curve, r.PrecisionCurve, r.RecallCurve];
         for (int k = 0; k < plots.Count; k++)
