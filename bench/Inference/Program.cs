@@ -1,4 +1,5 @@
-// Inference timing for one model family: Osprey native (eval, YOLO fused) and ONNX Runtime on the file Osprey
+// Inference timing for one model family: Osprey native (eval, YOLO fused; then the fast mode of val/predict) and
+// ONNX Runtime on the file Osprey
 // exports, with the same threads, shape and weights. Writes <out>/<family>.pt (the weights, for bench/inference_torch.py)
 // and <out>/<family>.onnx, and prints one JSON line. See bench/inference.sh.
 // Usage: dotnet bench/Inference/bin/Release/net10.0/Inference.dll FAMILY IMGSZ BATCH THREADS ITERS OUT_DIR
@@ -9,6 +10,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Osprey.Data;
 using Osprey.Export;
 using Osprey.Export.Onnx;
+using Osprey.Inference;
 using Osprey.Models;
 using Osprey.Models.Detection.Yolo;
 using Osprey.Torch;
@@ -48,12 +50,16 @@ double[] Time(Action run)
     return times;
 }
 
-var osprey = Time(() =>
+void Forward()
 {
     using var step = TensorScope.Begin();
     using var inference = Autograd.InferenceMode();
     ((IImageModel)model).Run(ImageBatch.FromTensor(input)).Dispose();
-});
+}
+var osprey = Time(Forward);
+// Then the default of osprey val / predict: every conv + BN folded, channels-last weights (in place, after the export).
+InferencePreparation.Prepare(model, InferenceMode.Fast);
+var fast = Time(Forward);
 
 using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
 using var session = new InferenceSession(onnxPath, options);
@@ -65,6 +71,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
 {
     family, imgsz = size, batch, threads, iters,
     osprey_ms = osprey[iters / 2], osprey_min_ms = osprey[0],
+    fast_ms = fast[iters / 2], fast_min_ms = fast[0],
     ort_ms = ort[iters / 2], ort_min_ms = ort[0],
 }));
 return 0;

@@ -97,7 +97,7 @@ public class RunPicturesTests
         var values = new float[2 * 64];
         for (int i = 64; i < 128; i++) values[i] = 2;
         var path = runs.PathOf("train_batch0.jpg");
-        ClassificationPictures.WriteClassGrid(path, Tensor.From(values, 2, 1, 8, 8), Tensor.From(new long[] { 1, 0 }), ["bottom", "top-left"], mean, std);
+        ClassificationPictures.ClassGrid(Tensor.From(values, 2, 1, 8, 8), Tensor.From(new long[] { 1, 0 }), ["bottom", "top-left"], mean, std)(path);
         using var grid = SKBitmap.Decode(path);
         // Two columns of 96-pixel cells with 2-pixel borders; the images fill their cells.
         Assert.Equal(2 * 96 + 3 * 2, grid.Width);

@@ -17,14 +17,14 @@ namespace Osprey.Training.Classification;
 /// </summary>
 public sealed class ClassificationPictures(TaskData data) : ITaskPictures
 {
-    public void WriteTrainBatch(string path, Batch batch) => WriteClassGrid(path, batch.Images, batch.Labels, data.Classes, data.Mean, data.Std);
+    public Action<string> TrainBatch(Batch batch) => ClassGrid(batch.Images, batch.Labels, data.Classes, data.Mean, data.Std);
 
     public void WriteValBatch(string labelsPath, string predictionsPath, Batch batch, Module model)
     {
         var classifier = TrainingTask<ClassificationOutput>.Typed(model, "classify");
         using var scope = TensorScope.Begin();
         using var output = classifier.Run(batch.Input);
-        WriteClassGrid(labelsPath, batch.Images, batch.Labels, data.Classes, data.Mean, data.Std);
+        ClassGrid(batch.Images, batch.Labels, data.Classes, data.Mean, data.Std)(labelsPath);
         BatchTiles.WriteGrid(predictionsPath, BatchImages.ToBitmaps(batch.Images, data.Mean, data.Std), TopOneCaptions(output.Logits, data.Classes));
     }
 
@@ -42,12 +42,15 @@ public sealed class ClassificationPictures(TaskData data) : ITaskPictures
     public IReadOnlyList<HtmlTable> Tables(object evaluator) =>
         evaluator is ClassificationEvaluator classification ? [PerClassTable(classification.Metrics.Confusion, data.Classes)] : [];
 
-    /// <summary>A grid of up to 16 images of a batch, each captioned with its class name (or "?" without a label).</summary>
-    public static void WriteClassGrid(string path, Tensor images, Tensor labels, IReadOnlyList<string> classes, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    /// <summary>A grid of up to 16 images of a batch, each captioned with its class name (or "?" without a label): the
+    /// images and labels are read now, the returned writer draws and writes the grid (no tensor).</summary>
+    public static Action<string> ClassGrid(Tensor images, Tensor labels, IReadOnlyList<string> classes, IReadOnlyList<float> mean, IReadOnlyList<float> std)
     {
         long[] ids;
         using (var scope = TensorScope.Begin()) ids = labels.To(DType.Int64).ToArray<long>();
-        BatchTiles.WriteGrid(path, BatchImages.ToBitmaps(images, mean, std), ids.Select(id => id >= 0 && id < classes.Count ? classes[(int)id] : "?").ToList());
+        var tiles = BatchImages.ToBitmaps(images, mean, std);
+        var captions = ids.Select(id => id >= 0 && id < classes.Count ? classes[(int)id] : "?").ToList();
+        return path => BatchTiles.WriteGrid(path, tiles, captions);
     }
 
     /// <summary>Per row of (N, classes) logits: "name p" of the most probable class (softmax probability).</summary>

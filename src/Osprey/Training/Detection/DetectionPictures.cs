@@ -32,7 +32,11 @@ public abstract class DetectionPictures(TaskData data) : ITaskPictures
     public IReadOnlyList<(string File, Action<string> Write)> DataPictures() =>
         [("labels.jpg", path => LabelsPlot.Save(path, TrainingLabels.Of(data.Train), data.Classes))];
 
-    public void WriteTrainBatch(string path, Batch batch) => WriteBoxGrid(path, batch, Truth(batch), data);
+    public Action<string> TrainBatch(Batch batch)
+    {
+        var draw = ReadBoxTiles(batch.Images, Truth(batch), data.Classes, data.Mean, data.Std);
+        return path => BatchTiles.WriteGrid(path, draw());
+    }
 
     public void WriteValBatch(string labelsPath, string predictionsPath, Batch batch, Module model)
     {
@@ -103,9 +107,18 @@ public abstract class DetectionPictures(TaskData data) : ITaskPictures
 
     /// <summary>The tiles of <see cref="BatchTiles.Scaled"/> with the boxes drawn on them (scaled with the image): the
     /// outline in the class colour, the class name (and the score) on a tag.</summary>
-    public static List<SKBitmap> BoxTiles(Tensor images, IReadOnlyList<PictureBoxes> boxes, IReadOnlyList<string> names, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    public static List<SKBitmap> BoxTiles(Tensor images, IReadOnlyList<PictureBoxes> boxes, IReadOnlyList<string> names, IReadOnlyList<float> mean, IReadOnlyList<float> std) =>
+        ReadBoxTiles(images, boxes, names, mean, std)();
+
+    /// <summary><see cref="BoxTiles"/> in two steps: the images are read now, the returned function draws the boxes (no tensor).</summary>
+    public static Func<List<SKBitmap>> ReadBoxTiles(Tensor images, IReadOnlyList<PictureBoxes> boxes, IReadOnlyList<string> names, IReadOnlyList<float> mean, IReadOnlyList<float> std)
     {
         var (tiles, scale) = BatchTiles.Scaled(images, mean, std);
+        return () => DrawBoxes(tiles, scale, boxes, names);
+    }
+
+    static List<SKBitmap> DrawBoxes(List<SKBitmap> tiles, float scale, IReadOnlyList<PictureBoxes> boxes, IReadOnlyList<string> names)
+    {
         try
         {
             for (int i = 0; i < tiles.Count && i < boxes.Count; i++)

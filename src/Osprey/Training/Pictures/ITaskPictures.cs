@@ -7,7 +7,7 @@ namespace Osprey.Training.Pictures;
 /// <summary>
 /// What one task draws into its run folder, for <see cref="RunPictures"/> (which decides when, and turns a failure into a
 /// warning). A task gives its provider through <see cref="ITrainingTask.Pictures"/>; every method writes whole files
-/// atomically (<c>Visuals.ImageFile</c>, <c>PlotImage</c>). Tensors are read on the calling (training) thread.
+/// atomically (<c>Visuals.ImageFile</c>, <c>PlotImage</c>). Tensors are read on the calling (training) thread only.
 /// </summary>
 public interface ITaskPictures
 {
@@ -15,8 +15,10 @@ public interface ITaskPictures
     /// name and writer (given the file's path).</summary>
     IReadOnlyList<(string File, Action<string> Write)> DataPictures() => [];
 
-    /// <summary>A training batch as the model sees it, after augmentation, with its labels (train_batchN.jpg).</summary>
-    void WriteTrainBatch(string path, Batch batch);
+    /// <summary>A training batch as the model sees it, after augmentation, with its labels (train_batchN.jpg): reads what
+    /// the picture shows from the batch now and returns its drawing (given the file's path), which touches no tensor, so
+    /// it may run on another thread while training goes on.</summary>
+    Action<string> TrainBatch(Batch batch);
 
     /// <summary>A validation batch's ground truth and the model's predictions on it (val_batchN_labels.jpg /
     /// val_batchN_pred.jpg); <paramref name="model"/> is in eval mode under no-grad.</summary>

@@ -10,7 +10,7 @@ namespace Osprey.Training.Pictures;
 /// <summary>
 /// The trainer callback that writes a run's pictures into <see cref="Trainer.RunDirectory"/>: results.png and
 /// report.html at the end of every epoch; the task's pictures (<see cref="ITrainingTask.Pictures"/>): its data pictures
-/// and train_batch0..2.jpg at the start of a new run, its evaluator's plots (confusion matrices, curves, IoU bars) at the
+/// and train_batch0..2.jpg at the start of a new run (their batches read there, drawn in the background), its evaluator's plots (confusion matrices, curves, IoU bars) at the
 /// best and the last epoch and its per-class tables every epoch, val_batch0_labels.jpg / val_batch0_pred.jpg at the
 /// end. Every file is written atomically. A drawing failure becomes a warning (<see cref="Warnings"/> and the warn
 /// action) and never stops the run.
@@ -63,7 +63,14 @@ public sealed class RunPictures(Action<string>? warn = null) : ITrainerCallback
                 trainer.Task.Collate);
             foreach (var batch in loader.Epoch(0).Take(TrainBatches))
                 using (batch)
-                    Guard($"train_batch{batch.Number}.jpg", () => task.WriteTrainBatch(Path.Combine(trainer.RunDirectory, $"train_batch{batch.Number}.jpg"), batch));
+                {
+                    var file = $"train_batch{batch.Number}.jpg";
+                    Guard(file, () =>
+                    {
+                        var draw = task.TrainBatch(batch);
+                        Later(() => Guard(file, () => draw(Path.Combine(trainer.RunDirectory, file))));
+                    });
+                }
         });
         TrainStartCost = clock.Elapsed;
     }

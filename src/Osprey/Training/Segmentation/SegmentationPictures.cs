@@ -27,8 +27,11 @@ public sealed class SegmentationPictures(TaskData data) : ITaskPictures
 
     SKColor[] Colours { get; } = Segmenter.Colours(Rgb.VocColormap(data.Classes.Count));
 
-    public void WriteTrainBatch(string path, Batch batch) =>
-        BatchTiles.WriteGrid(path, MaskTiles(batch.Images, batch.Masks ?? throw new ArgumentException($"batch {batch.Number} has no masks to draw"), data.Mean, data.Std, Colours));
+    public Action<string> TrainBatch(Batch batch)
+    {
+        var draw = ReadMaskTiles(batch.Images, batch.Masks ?? throw new ArgumentException($"batch {batch.Number} has no masks to draw"), data.Mean, data.Std, Colours);
+        return path => BatchTiles.WriteGrid(path, draw());
+    }
 
     public void WriteValBatch(string labelsPath, string predictionsPath, Batch batch, Module model)
     {
@@ -71,25 +74,42 @@ public sealed class SegmentationPictures(TaskData data) : ITaskPictures
 
     /// <summary>The batch's images (up to 16) at their own size with the (N, H, W) class map of each overlaid: every class
     /// k blended with <paramref name="colours"/>[k] at <see cref="Alpha"/>, then outlined (<see cref="MaskOverlay.Classes"/>).</summary>
-    public static List<SKBitmap> MaskTiles(Tensor images, Tensor masks, IReadOnlyList<float> mean, IReadOnlyList<float> std, IReadOnlyList<SKColor> colours, bool outline = true)
+    public static List<SKBitmap> MaskTiles(Tensor images, Tensor masks, IReadOnlyList<float> mean, IReadOnlyList<float> std, IReadOnlyList<SKColor> colours, bool outline = true) =>
+        ReadMaskTiles(images, masks, mean, std, colours, outline)();
+
+    /// <summary><see cref="MaskTiles"/> in two steps: the images and masks are read now, the returned function overlays
+    /// them (no tensor).</summary>
+    public static Func<List<SKBitmap>> ReadMaskTiles(Tensor images, Tensor masks, IReadOnlyList<float> mean, IReadOnlyList<float> std, IReadOnlyList<SKColor> colours, bool outline = true)
     {
         if (masks.Dim != 3 || masks.Size(0) != images.Size(0) || masks.Size(1) != images.Size(2) || masks.Size(2) != images.Size(3))
             throw new ArgumentException($"masks {masks.Describe()} do not match the images {images.Describe()}");
         var tiles = BatchImages.ToBitmaps(images, mean, std);
+        int plane = (int)(masks.Size(1) * masks.Size(2));
+        int[] ids;
         try
         {
-            int plane = (int)(masks.Size(1) * masks.Size(2));
-            int[] ids;
-            using (var scope = TensorScope.Begin()) ids = masks.Narrow(0, 0, tiles.Count).To(DType.Int32).Contiguous().ToArray<int>();
-            for (int i = 0; i < tiles.Count; i++)
-                MaskOverlay.Classes(tiles[i], ids.AsSpan(i * plane, plane), Alpha, outline, Sample.IgnoreIndex, colours);
-            return tiles;
+            using var scope = TensorScope.Begin();
+            ids = masks.Narrow(0, 0, tiles.Count).To(DType.Int32).Contiguous().ToArray<int>();
         }
         catch
         {
             foreach (var t in tiles) t.Dispose();
             throw;
         }
+        return () =>
+        {
+            try
+            {
+                for (int i = 0; i < tiles.Count; i++)
+                    MaskOverlay.Classes(tiles[i], ids.AsSpan(i * plane, plane), Alpha, outline, Sample.IgnoreIndex, colours);
+                return tiles;
+            }
+            catch
+            {
+                foreach (var t in tiles) t.Dispose();
+                throw;
+            }
+        };
     }
 
     static long[,] Counts(SegmentationConfusion confusion)
