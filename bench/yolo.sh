@@ -42,8 +42,10 @@ for model in yolo11n yolo11n-multiseam; do
   line=$(python3 -c '
 import json, sys
 m = json.loads(sys.stdin.read())["metrics"]
-f = lambda k: "n/a" if m.get(k) is None else f"{m[k]:.3f}"
-print(f"| {f(\"metrics/mAP50(B)\")} | {f(\"metrics/mAP50-95(B)\")} | {f(\"coco/AP\")} | {int(m[\"occluded/objects\"])} | {f(\"occluded/AP\")} | {f(\"occluded/AP50\")} | {f(\"occluded/AR100\")} |")
+f = lambda k: "n/a" if m.get(k) is None else format(m[k], ".3f")
+cells = [f("metrics/mAP50(B)"), f("metrics/mAP50-95(B)"), f("coco/AP"), str(int(m["occluded/objects"])),
+         f("occluded/AP"), f("occluded/AP50"), f("occluded/AR100")]
+print("| " + " | ".join(cells) + " |")
 ' <<<"$json")
   rows+="| $model | $((wall / 60)) min $((wall % 60)) s $line
 "

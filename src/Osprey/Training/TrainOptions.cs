@@ -110,6 +110,15 @@ public sealed record TrainOptions
     /// <summary>Segment: per-class cross-entropy weights, comma-separated, one per class in class-id order (background
     /// first); null: all 1.</summary>
     public string? ClassWeights { get; init; }
+    /// <summary>Segment: the training augmentation's random scale range (the PSPNet paper: 0.5 to 2).</summary>
+    public double ScaleMin { get; init; } = 0.5;
+    public double ScaleMax { get; init; } = 2.0;
+    /// <summary>Segment: random rotation by up to +/- this many degrees, with probability 0.5 (PSPNet: 10; 0: none).</summary>
+    public double Rotation { get; init; } = 10;
+    /// <summary>Segment: probability of a 5x5 Gaussian blur (PSPNet: 0.5).</summary>
+    public double Blur { get; init; } = 0.5;
+    /// <summary>Segment: the UNet paper's elastic deformation before the other augmentations.</summary>
+    public bool Elastic { get; init; }
     // ---- Data-parallel training (osprey train --nproc, or ranks started with torchrun's variables) ----
     /// <summary>Normalise training batches with the statistics of every rank's batch (torch.nn.SyncBatchNorm), as the
     /// PSPNet paper trains; no effect in a single process.</summary>
@@ -156,6 +165,7 @@ public sealed record TrainOptions
         Require(Fliplr >= 0 && Fliplr <= 1, "fliplr", Fliplr, "a probability in [0, 1]");
         Require(CropPad >= 0, "crop_pad", CropPad, "an integer >= 0");
         ValidateYoloKeys();
+        ValidateSegmentKeys();
         Require(Weights is null || Weights.Length > 0, "weights", Weights, "a weights file");
         Require(Freeze is null || System.Text.RegularExpressions.Regex.IsMatch(Freeze, @"^\s*[A-Za-z0-9_.]+(\s*,\s*[A-Za-z0-9_.]+)*\s*$"), "freeze", Freeze,
                 "a count of the first layers, or a comma-separated list of layer indices or module names");
@@ -245,6 +255,23 @@ public sealed record TrainOptions
                      ("warmup_bias_lr", WarmupBiasLr, defaults.WarmupBiasLr), ("nbs", Nbs, defaults.Nbs), ("cos_lr", CosLr ? "true" : "false", "false"),
                  })
             Require(value.Equals(fallback), key, value, $"its default {fallback}: the key belongs to the detect task's YOLO recipe, not to {task}");
+    }
+
+    /// <summary>The segment task's augmentation keys: in range, and at their defaults for every other task.</summary>
+    void ValidateSegmentKeys()
+    {
+        Require(double.IsFinite(ScaleMin) && ScaleMin > 0, "scale_min", ScaleMin, "a finite value > 0");
+        Require(double.IsFinite(ScaleMax) && ScaleMax >= ScaleMin, "scale_max", ScaleMax, $"a finite value >= scale_min ({ScaleMin.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        Require(Rotation >= 0 && Rotation <= 180, "rotation", Rotation, "a value in [0, 180]");
+        Require(Blur >= 0 && Blur <= 1, "blur", Blur, "a probability in [0, 1]");
+        if (Task == "segment") return;
+        var defaults = new TrainOptions();
+        foreach (var (key, value, fallback) in new (string, object, object)[]
+                 {
+                     ("scale_min", ScaleMin, defaults.ScaleMin), ("scale_max", ScaleMax, defaults.ScaleMax), ("rotation", Rotation, defaults.Rotation),
+                     ("blur", Blur, defaults.Blur), ("elastic", Elastic, defaults.Elastic),
+                 })
+            Require(value.Equals(fallback), key, value, $"its default {fallback}: the key belongs to the segment task's augmentation, not to the {Task} task");
     }
 
     /// <summary>The defaults of a run of <paramref name="task"/> with <paramref name="model"/> (null: the task's default

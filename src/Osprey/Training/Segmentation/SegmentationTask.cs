@@ -15,7 +15,7 @@ namespace Osprey.Training.Segmentation;
 /// <summary>
 /// Semantic segmentation: per-pixel logits against class masks (ignore = 255) with cross entropy, PSPNet's auxiliary
 /// loss at 0.4 where the model has an aux head; trained on crops of imgsz as the PSPNet paper augments
-/// (<see cref="SegmentationPipelines.Train"/>), validated on whole images; mIoU (mmsegmentation's definition) is the
+/// (<see cref="SegmentationPipelines.Train"/>; options scale_min, scale_max, rotation, blur, fliplr, elastic), validated on whole images; mIoU (mmsegmentation's definition) is the
 /// fitness. The task is made per model: its loss terms are ["main", "aux", "dice"] for PSPNet and ["main", "dice"]
 /// otherwise (<see cref="SegmentationCriterion"/>; options aux_weight, dice, class_weights).
 /// </summary>
@@ -56,7 +56,7 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
         var std = SegmentationSource.Std;
         var divisor = entry.Family == "unet" ? 16 : 1;
         return new TaskData(train, o.Val ? source.Val : null,
-                            SegmentationPipelines.Train(size, mean, std, flip: o.Fliplr),
+                            SegmentationPipelines.Train(size, mean, std, o.ScaleMin, o.ScaleMax, o.Rotation, o.Blur, o.Fliplr, o.Elastic),
                             new Compose(SegmentationPipelines.Val(mean, std), new PadToMultiple(divisor)),
                             source.Classes, 3, size, mean, std, source.Description)
         {

@@ -195,6 +195,36 @@ public class SegmentationTaskTests
     }
 
     [Fact]
+    public void AugmentationKeysReachTheTrainingPipeline()
+    {
+        using var dir = new TempFolder();
+        var data = Scenes(dir);
+        var task = TaskRegistry.Get("segment", "unet");
+        // Scale 1, no rotation, blur or flip: a 32 x 32 crop of a 32 x 32 scene is the scene, so training equals validation.
+        var plain = task.LoadData(Tiny(data, dir.PathOf("runs")) with { ScaleMin = 1, ScaleMax = 1, Rotation = 0, Blur = 0, Fliplr = 0 });
+        var paper = task.LoadData(Tiny(data, dir.PathOf("runs")));
+        int changed = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            using var scope = TensorScope.Begin();
+            var val = plain.ValTransform.Apply(plain.Train.Get(i), new Random(i));
+            var train = plain.TrainTransform.Apply(plain.Train.Get(i), new Random(i));
+            Assert.Equal(val.Image.ToArray<float>(), train.Image.ToArray<float>());
+            Assert.Equal(val.Mask!.To(DType.Int64).ToArray<long>(), train.Mask!.To(DType.Int64).ToArray<long>());
+            var augmented = paper.TrainTransform.Apply(paper.Train.Get(i), new Random(i));
+            if (!augmented.Image.ToArray<float>().SequenceEqual(val.Image.ToArray<float>())) changed++;
+        }
+        Assert.True(changed > 0, "the paper's augmentation left every scene as it was");
+
+        var elsewhere = Assert.Throws<OptionsException>(() => OptionsReader.Read(null, ["task=classify", "rotation=5"]));
+        Assert.Equal("rotation", elsewhere.Key);
+        Assert.Contains("belongs to the segment task's augmentation", elsewhere.Message);
+        var range = Assert.Throws<OptionsException>(() => OptionsReader.Read(null, ["task=segment", "scale_min=2", "scale_max=1.5"]));
+        Assert.Equal("scale_max", range.Key);
+        Assert.Equal("blur", Assert.Throws<OptionsException>(() => OptionsReader.Read(null, ["task=segment", "blur=1.5"])).Key);
+    }
+
+    [Fact]
     public void DefaultScheduleIsThePaperPolyWithoutWarmup()
     {
         var o = TrainOptions.For("segment");
