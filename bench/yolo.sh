@@ -5,13 +5,14 @@
 # objects more than 30% occluded by other boxes, the case YOLO-FaceV2's SEAM heads are for). Writes its own section
 # of bench/RESULTS.md.
 # Usage: bench/yolo.sh [yolo11n|multiseam|all]   (from a set-up repository: scripts/setup.sh Release)
-# Environment: THREADS (intra-op threads, default: the core count), EPOCHS (default 12), OMP_WAIT_POLICY.
+# Environment: THREADS (intra-op threads, default: the core count), EPOCHS (default 30: ~48 min for yolo11n on a quiet
+# 2-core machine), OMP_WAIT_POLICY.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
 osprey="${OSPREY:-./osprey}"
 threads="${THREADS:-$(nproc)}"
-epochs="${EPOCHS:-12}"
+epochs="${EPOCHS:-30}"
 export OMP_NUM_THREADS="$threads"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 results=bench/RESULTS.md
