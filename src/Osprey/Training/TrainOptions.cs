@@ -246,15 +246,14 @@ public sealed record TrainOptions
         var task = $"the {Task} task with {Model}";
         Require(Optimizer != OptimizerKind.Auto, "optimizer", "auto", $"sgd or adamw: 'auto' is ultralytics' rule, which only the detect task's YOLO models follow ({task})");
         var defaults = new TrainOptions();
-        foreach (var (key, value, fallback) in new (string, object, object)[]
-                 {
+        RequireDefaults($"the detect task's YOLO recipe, not to {task}",
+                 [
                      ("hsv_h", HsvH, defaults.HsvH), ("hsv_s", HsvS, defaults.HsvS), ("hsv_v", HsvV, defaults.HsvV), ("degrees", Degrees, defaults.Degrees),
                      ("translate", Translate, defaults.Translate), ("shear", Shear, defaults.Shear), ("perspective", Perspective, defaults.Perspective),
                      ("flipud", Flipud, defaults.Flipud), ("mosaic", Mosaic, defaults.Mosaic), ("mixup", Mixup, defaults.Mixup),
                      ("close_mosaic", CloseMosaic, defaults.CloseMosaic), ("warmup_momentum", WarmupMomentum, defaults.WarmupMomentum),
                      ("warmup_bias_lr", WarmupBiasLr, defaults.WarmupBiasLr), ("nbs", Nbs, defaults.Nbs), ("cos_lr", CosLr ? "true" : "false", "false"),
-                 })
-            Require(value.Equals(fallback), key, value, $"its default {fallback}: the key belongs to the detect task's YOLO recipe, not to {task}");
+                 ]);
     }
 
     /// <summary>The segment task's augmentation keys: in range, and at their defaults for every other task.</summary>
@@ -266,12 +265,18 @@ public sealed record TrainOptions
         Require(Blur >= 0 && Blur <= 1, "blur", Blur, "a probability in [0, 1]");
         if (Task == "segment") return;
         var defaults = new TrainOptions();
-        foreach (var (key, value, fallback) in new (string, object, object)[]
-                 {
-                     ("scale_min", ScaleMin, defaults.ScaleMin), ("scale_max", ScaleMax, defaults.ScaleMax), ("rotation", Rotation, defaults.Rotation),
-                     ("blur", Blur, defaults.Blur), ("elastic", Elastic, defaults.Elastic),
-                 })
-            Require(value.Equals(fallback), key, value, $"its default {fallback}: the key belongs to the segment task's augmentation, not to the {Task} task");
+        RequireDefaults($"the segment task's augmentation, not to the {Task} task",
+        [
+            ("scale_min", ScaleMin, defaults.ScaleMin), ("scale_max", ScaleMax, defaults.ScaleMax), ("rotation", Rotation, defaults.Rotation),
+            ("blur", Blur, defaults.Blur), ("elastic", Elastic, defaults.Elastic),
+        ]);
+    }
+
+    /// <summary>Each key at its default, else an error saying the key belongs to <paramref name="owner"/>.</summary>
+    static void RequireDefaults(string owner, (string Key, object Value, object Default)[] keys)
+    {
+        foreach (var (key, value, fallback) in keys)
+            Require(value.Equals(fallback), key, value, $"its default {fallback}: the key belongs to {owner}");
     }
 
     /// <summary>The defaults of a run of <paramref name="task"/> with <paramref name="model"/> (null: the task's default

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Osprey.Data.Images;
+using Osprey.Models.Segmentation.Inference;
 using Osprey.Training;
 using Osprey.Training.Segmentation;
 
@@ -55,7 +56,7 @@ public sealed class OnnxSegmenter : IDisposable
         Stride = (Math.Max(Divisor, Up(Crop.Height * 2 / 3, Divisor)), Math.Max(Divisor, Up(Crop.Width * 2 / 3, Divisor)));
     }
 
-    static int Up(int size, int divisor) => (size + divisor - 1) / divisor * divisor;
+    static int Up(int size, int divisor) => (int)PadToMultiple.Up(size, divisor);
 
     public HostSegmentation Segment(string image)
     {
@@ -87,23 +88,18 @@ public sealed class OnnxSegmenter : IDisposable
         if (ph <= Crop.Height && pw <= Crop.Width) logits = Window(input, ph, pw, 0, 0, ph, pw);
         else
         {
-            // mmsegmentation's slide_inference: windows every stride, the last one flush with the far edge.
-            int rows = Math.Max(ph - Crop.Height + Stride.Height - 1, 0) / Stride.Height + 1;
-            int cols = Math.Max(pw - Crop.Width + Stride.Width - 1, 0) / Stride.Width + 1;
             var sum = new float[classes * ph * pw];
             var count = new float[ph * pw];
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++)
-                {
-                    int y2 = Math.Min(r * Stride.Height + Crop.Height, ph), x2 = Math.Min(c * Stride.Width + Crop.Width, pw);
-                    int y1 = Math.Max(y2 - Crop.Height, 0), x1 = Math.Max(x2 - Crop.Width, 0);
-                    var part = Window(input, ph, pw, y1, x1, y2 - y1, x2 - x1);
-                    for (int k = 0; k < classes; k++)
-                        for (int y = y1; y < y2; y++)
-                            for (int x = x1; x < x2; x++) sum[(k * ph + y) * pw + x] += part[(k * (y2 - y1) + y - y1) * (x2 - x1) + x - x1];
+            foreach (var (top, left, bottom, right) in SegmentationInference.SlideWindows(ph, pw, Crop, Stride))
+            {
+                int y1 = (int)top, x1 = (int)left, y2 = (int)bottom, x2 = (int)right;
+                var part = Window(input, ph, pw, y1, x1, y2 - y1, x2 - x1);
+                for (int k = 0; k < classes; k++)
                     for (int y = y1; y < y2; y++)
-                        for (int x = x1; x < x2; x++) count[y * pw + x] += 1;
-                }
+                        for (int x = x1; x < x2; x++) sum[(k * ph + y) * pw + x] += part[(k * (y2 - y1) + y - y1) * (x2 - x1) + x - x1];
+                for (int y = y1; y < y2; y++)
+                    for (int x = x1; x < x2; x++) count[y * pw + x] += 1;
+            }
             for (int k = 0; k < classes; k++)
                 for (int i = 0; i < ph * pw; i++) sum[k * ph * pw + i] /= count[i];
             logits = sum;

@@ -10,9 +10,9 @@ namespace Osprey.Training.Pictures;
 /// <summary>
 /// The trainer callback that writes a run's pictures into <see cref="Trainer.RunDirectory"/>: results.png and
 /// report.html at the end of every epoch; the task's pictures (<see cref="ITrainingTask.Pictures"/>): its data pictures
-/// and train_batch0..2.jpg at the start of a new run (their batches read there, drawn in the background), its evaluator's plots (confusion matrices, curves, IoU bars) at the
-/// best and the last epoch and its per-class tables every epoch, val_batch0_labels.jpg / val_batch0_pred.jpg at the
-/// end. Every file is written atomically. A drawing failure becomes a warning (<see cref="Warnings"/> and the warn
+/// and train_batch0..2.jpg at the start of a new run (their batches read there, drawn in the background), its
+/// evaluator's plots (confusion matrices, curves, IoU bars) at the best and the last epoch and its per-class tables
+/// every epoch, val_batch0_labels.jpg / val_batch0_pred.jpg at the end. Every file is written atomically. A drawing failure becomes a warning (<see cref="Warnings"/> and the warn
 /// action) and never stops the run.
 /// Tensors are read on the training thread only; what is drawn from managed data at an epoch's end (results.png, the
 /// evaluator's plots, report.html) is rendered on one background worker in order while the next epoch trains, and the

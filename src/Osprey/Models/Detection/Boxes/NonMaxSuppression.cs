@@ -26,14 +26,8 @@ public static class NonMaxSuppression
         if (prediction.DType != DType.Float32)
             throw new ArgumentException($"NMS: the prediction must be float32, got {prediction.Describe()}");
         int batch = (int)prediction.Size(0), channels = (int)prediction.Size(1), anchors = (int)prediction.Size(2);
-        var data = prediction.ToArray<float>();
-        var result = new List<Tensor>(batch);
-        for (int b = 0; b < batch; b++)
-        {
-            var rows = Image(new ReadOnlySpan<float>(data, b * channels * anchors, channels * anchors), channels - 4, anchors, options, libtorchTies: true);
-            result.Add(Tensor.From(rows, rows.Length / 6, 6));
-        }
-        return result;
+        return Rows(prediction.ToArray<float>(), batch, channels, anchors, options, libtorchTies: true)
+            .Select(rows => Tensor.From(rows, rows.Length / 6, 6)).ToList();
     }
 
     /// <summary>The same on a host array (N, 4 + classes, A) without libtorch (the ONNX Runtime predictors): per image
@@ -45,10 +39,13 @@ public static class NonMaxSuppression
         options.Check();
         if (channels < 5 || prediction.Length != batch * channels * anchors)
             throw new ArgumentException($"NMS: {prediction.Length} values are not a ({batch}, 4 + classes, {anchors}) prediction with {channels} channels");
-        return Enumerable.Range(0, batch)
-            .Select(b => Image(new ReadOnlySpan<float>(prediction, b * channels * anchors, channels * anchors), channels - 4, anchors, options, libtorchTies: false))
-            .ToArray();
+        return Rows(prediction, batch, channels, anchors, options, libtorchTies: false);
     }
+
+    static float[][] Rows(float[] data, int batch, int channels, int anchors, NmsOptions options, bool libtorchTies) =>
+        Enumerable.Range(0, batch)
+            .Select(b => Image(new ReadOnlySpan<float>(data, b * channels * anchors, channels * anchors), channels - 4, anchors, options, libtorchTies))
+            .ToArray();
 
     /// <summary>The same over a model's decoded boxes (N, 4, A) and scores (N, classes, A).</summary>
     public static IReadOnlyList<Tensor> Apply(DetectionOutput output, NmsOptions? options = null)

@@ -32,23 +32,32 @@ public static class SegmentationInference
             throw new ArgumentException($"sliding window: stride {stride.Height}x{stride.Width} larger than the crop {crop.Height}x{crop.Width} leaves pixels uncovered");
         using var scope = TensorScope.Begin();
         long n = images.Size(0), h = images.Size(2), w = images.Size(3);
-        long rows = Math.Max(h - crop.Height + stride.Height - 1, 0) / stride.Height + 1;
-        long cols = Math.Max(w - crop.Width + stride.Width - 1, 0) / stride.Width + 1;
         Tensor? sum = null;
         var count = Tensor.Zeros([1, 1, h, w]);
+        foreach (var (y1, x1, y2, x2) in SlideWindows(h, w, crop, stride))
+        {
+            using var cropScope = TensorScope.Begin();
+            var window = images.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1);
+            var part = AtInputSize(logits, window);
+            sum ??= cropScope.Keep(Tensor.Zeros([n, part.Size(1), h, w], part.DType));
+            sum.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1).AddInPlace(part);
+            count.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1).AddInPlace(1.0);
+        }
+        return scope.Keep(sum! / count.To(sum!.DType));
+    }
+
+    /// <summary>The crops of <see cref="Slide"/> over a height x width image, row by row: (top, left, bottom, right).</summary>
+    public static IEnumerable<(long Top, long Left, long Bottom, long Right)> SlideWindows(long height, long width, (long Height, long Width) crop,
+                                                                                           (long Height, long Width) stride)
+    {
+        long rows = Math.Max(height - crop.Height + stride.Height - 1, 0) / stride.Height + 1;
+        long cols = Math.Max(width - crop.Width + stride.Width - 1, 0) / stride.Width + 1;
         for (long r = 0; r < rows; r++)
             for (long c = 0; c < cols; c++)
             {
-                long y2 = Math.Min(r * stride.Height + crop.Height, h), x2 = Math.Min(c * stride.Width + crop.Width, w);
-                long y1 = Math.Max(y2 - crop.Height, 0), x1 = Math.Max(x2 - crop.Width, 0);
-                using var cropScope = TensorScope.Begin();
-                var window = images.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1);
-                var part = AtInputSize(logits, window);
-                sum ??= cropScope.Keep(Tensor.Zeros([n, part.Size(1), h, w], part.DType));
-                sum.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1).AddInPlace(part);
-                count.Narrow(2, y1, y2 - y1).Narrow(3, x1, x2 - x1).AddInPlace(1.0);
+                long y2 = Math.Min(r * stride.Height + crop.Height, height), x2 = Math.Min(c * stride.Width + crop.Width, width);
+                yield return (Math.Max(y2 - crop.Height, 0), Math.Max(x2 - crop.Width, 0), y2, x2);
             }
-        return scope.Keep(sum! / count.To(sum!.DType));
     }
 
     /// <summary>
