@@ -93,7 +93,9 @@ public sealed class ConsoleProgress : ITrainerCallback
         EndTraining();
         var metrics = string.Join("  ", s.Metrics.Select(m => $"{m.Key} {Format(m.Value)}"));
         var line = $"epoch {s.Epoch}/{s.Epochs}  train {Terms(s.TrainTerms)}  val {Terms(s.ValTerms)}  {metrics}  lr {s.Lr:G3}  " +
-                   $"{s.ImagesPerSecond:F0} img/s  {Time(s.Duration)}{(s.IsBest ? "  best" : "")}";
+                   $"{s.ImagesPerSecond:F0} img/s  {Time(s.Duration)}" +
+                   (s.CommunicationPerStep is { } c ? $"  all-reduce {c.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms/step" : "") +
+                   (s.IsBest ? "  best" : "");
         if (!live)
         {
             Console.WriteLine(line);

@@ -31,7 +31,8 @@ public sealed class DataLoader
     {
         get
         {
-            var count = Options.Sampler?.ShardSize(dataset.Count) ?? dataset.Count;
+            if (Options.Sampler is { } sampler) return sampler.BatchCount(dataset.Count, Options.BatchSize, Options.DropLast);
+            var count = dataset.Count;
             return Options.DropLast ? count / Options.BatchSize : (count + Options.BatchSize - 1) / Options.BatchSize;
         }
     }

@@ -8,7 +8,7 @@ namespace Osprey.Data;
 /// k of all ranks together is elements [k·world·B, (k+1)·world·B) of the global order: whatever the world size, a
 /// step sees the same samples as one process with batch world·B (exactly so when world·B divides the dataset).
 /// </summary>
-public sealed record DistributedSampler
+public sealed record DistributedSampler : IShardSampler
 {
     public DistributedSampler(int rank, int worldSize, bool dropTail = false)
     {
@@ -58,6 +58,13 @@ public sealed record DistributedSampler
         var shard = new int[size];
         for (int i = 0; i < size; i++) shard[i] = globalOrder[(i * WorldSize + Rank) % globalOrder.Count];
         return shard;
+    }
+
+    public int BatchCount(int count, int batchSize, bool dropLastBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var size = ShardSize(count);
+        return dropLastBatch ? size / batchSize : (size + batchSize - 1) / batchSize;
     }
 
     /// <summary>

@@ -14,8 +14,8 @@ public sealed record LoaderOptions
     public int Prefetch { get; init; } = 4;
     /// <summary>Drop the last batch when it is smaller than BatchSize.</summary>
     public bool DropLast { get; init; }
-    /// <summary>Serve only this rank's share of each epoch's order (data-parallel training); BatchSize is per rank.</summary>
-    public DistributedSampler? Sampler { get; init; }
+    /// <summary>Serve only this rank's share of each epoch's order (data-parallel training and validation); BatchSize is per rank.</summary>
+    public IShardSampler? Sampler { get; init; }
 
     internal void Validate()
     {

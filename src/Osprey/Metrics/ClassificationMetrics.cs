@@ -23,6 +23,21 @@ public sealed class ClassificationMetrics(int classes)
         Confusion.Add(scores.ArgMax(1), labels);
     }
 
+    /// <summary>The hits and counts, for <see cref="AppendState"/> on metrics of as many classes.</summary>
+    public void WriteState(BinaryWriter w)
+    {
+        w.WriteArray(new[] { top1, top5, Count });
+        Confusion.WriteState(w);
+    }
+
+    public void AppendState(BinaryReader r)
+    {
+        var sums = new long[3];
+        r.AddArray(sums, "classification hits");
+        (top1, top5, Count) = (top1 + sums[0], top5 + sums[1], Count + sums[2]);
+        Confusion.AppendState(r);
+    }
+
     public double Top1 => Count == 0 ? double.NaN : (double)top1 / Count;
     public double Top5 => Count == 0 ? double.NaN : (double)top5 / Count;
 }

@@ -43,6 +43,11 @@ public sealed class ConfusionMatrix
         for (int i = 0; i < counts.Length; i++) counts[i] += other.counts[i];
     }
 
+    /// <summary>The counts, for <see cref="AppendState"/> on another matrix of as many classes.</summary>
+    public void WriteState(BinaryWriter w) => w.WriteArray(counts);
+
+    public void AppendState(BinaryReader r) => r.AddArray(counts, "confusion matrix");
+
     /// <summary>Correct predictions over all samples (NaN when empty).</summary>
     public double Accuracy
     {

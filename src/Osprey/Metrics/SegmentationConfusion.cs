@@ -73,6 +73,11 @@ public sealed class SegmentationConfusion
         for (int i = 0; i < counts.Length; i++) counts[i] += other.counts[i];
     }
 
+    /// <summary>The counts, for <see cref="AppendState"/> on a confusion of as many classes.</summary>
+    public void WriteState(BinaryWriter w) => w.WriteArray(counts);
+
+    public void AppendState(BinaryReader r) => r.AddArray(counts, "segmentation confusion");
+
     /// <summary>The scores of everything added so far.</summary>
     public SegmentationScores Scores() => SegmentationScores.FromConfusion(this);
 }

@@ -24,7 +24,11 @@ public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches
 /// (names as in results.csv), whether it is the best so far.</summary>
 public sealed record EpochSummary(int Epoch, int Epochs, IReadOnlyDictionary<string, double> TrainTerms, IReadOnlyDictionary<string, double> ValTerms,
                                   IReadOnlyDictionary<string, double> Metrics, double Fitness, bool IsBest, double Lr, double ImagesPerSecond,
-                                  TimeSpan Duration);
+                                  TimeSpan Duration)
+{
+    /// <summary>A rank of a data-parallel run: the mean time per step in the gradient all-reduces (null: one process).</summary>
+    public TimeSpan? CommunicationPerStep { get; init; }
+}
 
 /// <summary>The loss stopped being finite; the run's last good checkpoint (if any) is left as it was.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);

@@ -89,6 +89,14 @@ public interface IEvaluation
 
     /// <summary>The task's evaluator with everything it accumulated (a confusion matrix, curves), for pictures and reports.</summary>
     object Evaluator { get; }
+
+    /// <summary>Whether ranks can validate shards and merge (<see cref="MergeRanks"/>); otherwise rank 0 validates alone.</summary>
+    bool CanMerge => false;
+
+    /// <summary>Every rank, in step, after its shard's batches: from then on <see cref="Values"/>, <see cref="Fitness"/>
+    /// and <see cref="Evaluator"/> are those of all ranks' batches, on every rank.</summary>
+    void MergeRanks(Osprey.Torch.Distributed.ProcessGroup group) =>
+        throw new NotSupportedException($"{Evaluator.GetType().Name} cannot merge the ranks' validations");
 }
 
 /// <summary>

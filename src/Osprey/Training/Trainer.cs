@@ -32,6 +32,7 @@ public sealed class Trainer : IDisposable
     readonly ResultsCsv? results;   // rank 0's only
     readonly TrainingWorld world;
     readonly FrozenLayers frozen = FrozenLayers.None;
+    readonly bool shardedValidation;   // each rank validates a block of the batches, the evaluators merge
     RunInfo info;
     int startEpoch;
     volatile bool stopRequested;
@@ -89,8 +90,11 @@ public sealed class Trainer : IDisposable
             trainLoader = new DataLoader(Data.Train, Data.TrainTransform,
                 world.Loader(new LoaderOptions { BatchSize = options.Batch, Shuffle = true, Seed = options.Seed, Workers = options.Workers }), task.Collate);
             if (Data.Val != null)
-                valLoader = new DataLoader(Data.Val, Data.ValTransform,
-                    new LoaderOptions { BatchSize = options.Batch * 2, Shuffle = false, Seed = options.Seed, Workers = options.Workers }, task.Collate);
+            {
+                var validation = new LoaderOptions { BatchSize = options.Batch * 2, Shuffle = false, Seed = options.Seed, Workers = options.Workers };
+                shardedValidation = world.Group != null && evalModel.StartEvaluation().CanMerge;
+                valLoader = new DataLoader(Data.Val, Data.ValTransform, shardedValidation ? world.ValidationLoader(validation) : validation, task.Collate);
+            }
             steps = world.Steps(model, task.CreateSteps(model, options, new TrainingPlan(Data.Train.Count, trainLoader.BatchCount, options.Epochs, options.Batch)));
             if (world.Group != null) trainModel = trainModel.ForWorld(world.Group);
             // Nothing is written before the run can start: the folder is made once everything above has succeeded.
@@ -199,10 +203,12 @@ public sealed class Trainer : IDisposable
         {
             foreach (var c in callbacks) c.OnEpochStart(this, epoch);
             var epochClock = Stopwatch.StartNew();
+            var communicated = world.CommunicationTime;
             var (trainTerms, images) = TrainEpoch(epoch, runClock, ref stepsThisRun, epochClock);
             (trainTerms, images) = (world.Mean(trainTerms), images * world.Size);
             double ips = images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
-            var (valTerms, metrics, fitness) = ValidateOnMain(epoch);
+            TimeSpan? communication = world.Size > 1 ? (world.CommunicationTime - communicated) / Math.Max(1, trainLoader.BatchCount) : null;
+            var (valTerms, metrics, fitness) = ValidateAcrossRanks(epoch);
             EpochsDone = epoch + 1;
             // As ultralytics: an epoch that equals the best so far is the new best (best.ckpt, and early stopping counts from it).
             bool isBest = !double.IsNaN(fitness) ? fitness >= info.BestFitness : EpochsDone == Options.Epochs;
@@ -212,7 +218,10 @@ public sealed class Trainer : IDisposable
             results?.Append([EpochsDone, Math.Round(info.TrainSeconds, 3), .. trainTerms, .. metrics, .. valTerms, .. lrs]);
             SaveCheckpoints(isBest);
             var summary = new EpochSummary(EpochsDone, Options.Epochs, Named(trainTerms), Named(valTerms),
-                task.MetricNames.Zip(metrics).ToDictionary(p => p.First, p => p.Second), fitness, isBest, lrs[0], ips, epochClock.Elapsed);
+                task.MetricNames.Zip(metrics).ToDictionary(p => p.First, p => p.Second), fitness, isBest, lrs[0], ips, epochClock.Elapsed)
+            {
+                CommunicationPerStep = communication,
+            };
             foreach (var c in callbacks) c.OnEpochEnd(this, summary);
             if (world.Any(stopRequested)) stopRequested = true;
             if (Options.Patience > 0 && !double.IsNaN(fitness) && EpochsDone - info.BestEpoch >= Options.Patience && EpochsDone < Options.Epochs)
@@ -226,10 +235,11 @@ public sealed class Trainer : IDisposable
         foreach (var c in callbacks) c.OnTrainEnd(this);
     }
 
-    /// <summary>Rank 0 validates, every rank gets its numbers (the ranks' weights are identical; the others wait).</summary>
-    (double[] Terms, double[] Metrics, double Fitness) ValidateOnMain(int epoch)
+    /// <summary>Every rank validates its shard and the evaluators merge; for an evaluator that cannot merge, rank 0
+    /// validates everything and the others get its numbers (the ranks' weights are identical; they wait).</summary>
+    (double[] Terms, double[] Metrics, double Fitness) ValidateAcrossRanks(int epoch)
     {
-        if (world.Size == 1 || valLoader == null) return Validate(epoch);
+        if (world.Size == 1 || valLoader == null || shardedValidation) return Validate(epoch);
         var (terms, metrics, fitness) = world.IsMain ? Validate(epoch)
             : (new double[task.LossNames.Count], new double[task.MetricNames.Count], 0.0);
         var shared = world.FromMain([.. terms, .. metrics, fitness]);
@@ -326,6 +336,12 @@ public sealed class Trainer : IDisposable
                     for (int t = 0; t < sums.Length; t++) sums[t] += terms[t] * batch.Count;
                     count += batch.Count;
                 }
+        if (shardedValidation)
+        {
+            evaluation.MergeRanks(world.Group!);
+            var totals = RankReduce.Sum(world.Group, [.. sums, count]);
+            (sums, count) = (totals[..^1], (long)totals[^1]);
+        }
         TrainMode();
         foreach (var c in callbacks) c.OnValidationEnd(this, epoch, evaluation);
         return (sums.Select(v => v / Math.Max(1, count)).ToArray(), evaluation.Values().ToArray(), evaluation.Fitness);

@@ -50,7 +50,7 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
     {
         public LossTerms Loss(Batch batch) => criterion.Compute(model.Run(batch.Input), batch);
 
-        public IEvaluation StartEvaluation() => new Evaluation(model, criterion, evaluator());
+        public IEvaluation StartEvaluation() => new Evaluation(model, criterion, evaluator);
 
         public ITaskModel ForWorld(Osprey.Torch.Distributed.ProcessGroup group) =>
             criterion is Distributed.IRankAwareCriterion<TOutput> aware ? new RankModel(model, aware.ForWorld(group), this) : this;
@@ -64,13 +64,26 @@ public abstract class TrainingTask<TOutput> : ITrainingTask where TOutput : IMod
         public IEvaluation StartEvaluation() => validation.StartEvaluation();
     }
 
-    sealed class Evaluation(IImageModel<TOutput> model, ICriterion<TOutput> criterion, IEvaluator<TOutput> evaluator) : IEvaluation
+    sealed class Evaluation(IImageModel<TOutput> model, ICriterion<TOutput> criterion, Func<IEvaluator<TOutput>> create) : IEvaluation
     {
+        IEvaluator<TOutput> evaluator = create();
+
         public LossTerms Add(Batch batch)
         {
             var output = model.Run(batch.Input);
             evaluator.Add(output, batch);
             return criterion.Compute(output, batch);
+        }
+
+        public bool CanMerge => evaluator is IMergeableEvaluator;
+
+        /// <summary>A fresh evaluator appends every rank's state in rank order (this rank's own included).</summary>
+        public void MergeRanks(Osprey.Torch.Distributed.ProcessGroup group)
+        {
+            var mine = evaluator as IMergeableEvaluator ?? throw new NotSupportedException($"{evaluator.GetType().Name} cannot merge the ranks' validations");
+            var merged = create();
+            foreach (var state in Distributed.RankReduce.Gather(group, mine.ToBytes())) ((IMergeableEvaluator)merged).AppendBytes(state);
+            evaluator = merged;
         }
 
         public IReadOnlyList<double> Values() => evaluator.Values();

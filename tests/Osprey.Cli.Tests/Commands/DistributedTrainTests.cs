@@ -31,6 +31,10 @@ public class DistributedTrainTests
         var straight = OspreyProcess.Run(work.Root, Train(data.Root, "straight", Osprey.Tests.Distributed.RankProcess.FreePort()));
         Assert.True(straight.Code == 0, $"exit {straight.Code}: {straight.Err}");
         Assert.Single(straight.Out.Split('\n'), l => l.StartsWith("osprey train: 4/4 epochs", StringComparison.Ordinal));   // rank 0 reports, once
+        // Each epoch's line gives the time per step in the gradient all-reduces.
+        var summaries = straight.Out.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, "^epoch [1-4]/4  train ")).ToArray();
+        Assert.Equal(4, summaries.Length);
+        Assert.All(summaries, l => Assert.Matches(@"  all-reduce [0-9]+\.[0-9] ms/step", l));
         Assert.Equal(["straight"], Directory.GetDirectories(Path.Combine(work.Root, "runs", "classify")).Select(Path.GetFileName));
         Assert.Equal(5, File.ReadAllLines(Path.Combine(work.Root, "runs", "classify", "straight", Trainer.ResultsFile)).Length);
 

@@ -8,6 +8,16 @@ public readonly record struct CocoBox(double X, double Y, double Width, double H
 
     public double Area => Width * Height;
 
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(X);
+        w.Write(Y);
+        w.Write(Width);
+        w.Write(Height);
+    }
+
+    internal static CocoBox Read(BinaryReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+
     internal bool IsFinite => double.IsFinite(X) && double.IsFinite(Y) && double.IsFinite(Width) && double.IsFinite(Height);
 }
 
@@ -22,6 +32,20 @@ public sealed record CocoGroundTruth(long ImageId, int CategoryId, CocoBox Box, 
     /// with the plain IoU, once; neither a hit nor a miss, and a detection matched to it counts neither way.</summary>
     public bool Ignored { get; init; }
 
+    /// <summary>The record as <see cref="Read"/> reads it back (merging sharded evaluations).</summary>
+    public void Write(BinaryWriter w)
+    {
+        w.Write(ImageId);
+        w.Write(CategoryId);
+        Box.Write(w);
+        w.Write(Area);
+        w.Write(IsCrowd);
+        w.Write(Ignored);
+    }
+
+    public static CocoGroundTruth Read(BinaryReader r) =>
+        new(r.ReadInt64(), r.ReadInt32(), CocoBox.Read(r), r.ReadDouble(), r.ReadBoolean()) { Ignored = r.ReadBoolean() };
+
     /// <summary>A non-crowd object whose area is its box's.</summary>
     public static CocoGroundTruth OfBox(long imageId, int categoryId, CocoBox box) => new(imageId, categoryId, box, box.Area);
 }
@@ -29,6 +53,17 @@ public sealed record CocoGroundTruth(long ImageId, int CategoryId, CocoBox Box, 
 /// <summary>One detection as a COCO results file holds it.</summary>
 public sealed record CocoDetection(long ImageId, int CategoryId, CocoBox Box, double Score)
 {
+    /// <summary>The record as <see cref="Read"/> reads it back (merging sharded evaluations).</summary>
+    public void Write(BinaryWriter w)
+    {
+        w.Write(ImageId);
+        w.Write(CategoryId);
+        Box.Write(w);
+        w.Write(Score);
+    }
+
+    public static CocoDetection Read(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), CocoBox.Read(r), r.ReadDouble());
+
     /// <summary>From a corner box (x0, y0, x1, y1), as NMS rows hold it.</summary>
     public static CocoDetection FromCorners(long imageId, int categoryId, double x0, double y0, double x1, double y1, double score) =>
         new(imageId, categoryId, CocoBox.FromCorners(x0, y0, x1, y1), score);

@@ -62,6 +62,16 @@ public sealed class UltralyticsConfusionMatrix(int classes, double confidence = 
                 if (!matches.Any(m => m.Detection == d)) counts[predictedClasses[kept[d]], Classes]++;
     }
 
+    /// <summary>The counts, for <see cref="AppendState"/> on a matrix of as many classes.</summary>
+    public void WriteState(BinaryWriter w) => w.WriteArray(counts.Cast<long>().ToArray());
+
+    public void AppendState(BinaryReader r)
+    {
+        var added = new long[counts.Length];
+        r.AddArray(added, "detection confusion matrix");
+        for (int i = 0; i < added.Length; i++) counts[i / (Classes + 1), i % (Classes + 1)] += added[i];
+    }
+
     /// <summary>The counts as [true, predicted] (what <c>ConfusionMatrixPlot</c> takes), background last.</summary>
     public long[,] ByTrueClass()
     {

@@ -65,6 +65,43 @@ public sealed class UltralyticsDetectionMetrics(int classCount)
             Enumerable.Range(0, k).Select(i => (int)rows[i * 6 + 5]).ToArray(), trueBoxes, labels);
     }
 
+    /// <summary>What <see cref="Add"/> gathered, for <see cref="AppendState"/> on metrics of as many classes.</summary>
+    public void WriteState(BinaryWriter w)
+    {
+        w.WriteArray(new[] { images }.Concat(imagesWithClass).ToArray());
+        w.Write(truePositive.Count);
+        foreach (var row in truePositive)
+            foreach (var t in row) w.Write(t);
+        w.WriteArray(confidence.ToArray());
+        w.WriteArray(predictedClasses.ToArray());
+        w.WriteArray(trueClasses.ToArray());
+    }
+
+    /// <summary>Another's images after this one's: the same as if they had been added here.</summary>
+    public void AppendState(BinaryReader r)
+    {
+        var counts = new int[1 + ClassCount];
+        r.AddArray(counts, "validator image counts");
+        images += counts[0];
+        for (int c = 0; c < ClassCount; c++) imagesWithClass[c] += counts[1 + c];
+        int detections = r.ReadLength("validator true-positive rows");
+        int thresholds = UltralyticsMatching.IouThresholds.Count;
+        for (int d = 0; d < detections; d++)
+        {
+            var row = new bool[thresholds];
+            for (int t = 0; t < thresholds; t++) row[t] = r.ReadBoolean();
+            truePositive.Add(row);
+        }
+        var (scores, predicted, labels) = (r.ReadFloats("validator confidences"), r.ReadInts("validator classes"), r.ReadInts("validator labels"));
+        if (scores.Length != detections || predicted.Length != detections)
+            throw new InvalidDataException($"validator state: {detections} true-positive rows, {scores.Length} confidences, {predicted.Length} classes");
+        if (predicted.Concat(labels).Any(c => (uint)c >= (uint)ClassCount))
+            throw new InvalidDataException($"validator state: a class outside [0, {ClassCount})");
+        confidence.AddRange(scores);
+        predictedClasses.AddRange(predicted);
+        trueClasses.AddRange(labels);
+    }
+
     public UltralyticsDetectionResult Compute()
     {
         var instances = new int[ClassCount];

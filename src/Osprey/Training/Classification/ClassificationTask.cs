@@ -72,11 +72,14 @@ public sealed class CrossEntropyCriterion(double labelSmoothing) : ICriterion<Cl
 }
 
 /// <summary>Validation of a classifier: top-1/top-5 and the confusion matrix (per-class accuracy).</summary>
-public sealed class ClassificationEvaluator(int classes) : IEvaluator<ClassificationOutput>
+public sealed class ClassificationEvaluator(int classes) : IEvaluator<ClassificationOutput>, IMergeableEvaluator
 {
     public ClassificationMetrics Metrics { get; } = new(classes);
 
     public void Add(ClassificationOutput output, Batch batch) => Metrics.Update(output.Logits, batch.Labels);
+
+    public void WriteState(BinaryWriter writer) => Metrics.WriteState(writer);
+    public void AppendState(BinaryReader reader) => Metrics.AppendState(reader);
 
     public IReadOnlyList<double> Values() => [Metrics.Top1, Metrics.Top5];
 

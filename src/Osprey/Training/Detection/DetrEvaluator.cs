@@ -1,5 +1,6 @@
 using Osprey.Data;
 using Osprey.Data.Datasets.Detection;
+using Osprey.Metrics;
 using Osprey.Metrics.Detection;
 using Osprey.Models.Detection.Detr;
 
@@ -9,7 +10,7 @@ namespace Osprey.Training.Detection;
 /// COCO evaluation of DETR's validation outputs, as the official evaluate(): every query post-processed to the image's
 /// original pixels, compared with the original annotations (crowd regions included) by <see cref="CocoEvaluator"/>.
 /// </summary>
-public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>
+public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>, IMergeableEvaluator
 {
     public static readonly string[] Names = ["metrics/AP", "metrics/AP50", "metrics/AP75", "metrics/AR100"];
 
@@ -52,6 +53,29 @@ public sealed class DetrEvaluator(int classes) : IEvaluator<DetrOutput>
             Confusion.Add(boxes, scores, predicted, objects, truthClasses);
             Curves.Add(boxes, scores, predicted, objects, truthClasses);
         }
+        evaluation = null;
+    }
+
+    public void WriteState(BinaryWriter w)
+    {
+        w.WriteArray(images.ToArray());
+        w.Write(truth.Count);
+        foreach (var t in truth) t.Write(w);
+        w.Write(detections.Count);
+        foreach (var d in detections) d.Write(w);
+        Confusion.WriteState(w);
+        Curves.WriteState(w);
+    }
+
+    public void AppendState(BinaryReader r)
+    {
+        images.AddRange(r.ReadLongs("DETR evaluation images"));
+        int objects = r.ReadLength("DETR evaluation objects");
+        for (int i = 0; i < objects; i++) truth.Add(CocoGroundTruth.Read(r));
+        int found = r.ReadLength("DETR evaluation detections");
+        for (int i = 0; i < found; i++) detections.Add(CocoDetection.Read(r));
+        Confusion.AppendState(r);
+        Curves.AppendState(r);
         evaluation = null;
     }
 

@@ -13,7 +13,7 @@ namespace Osprey.Training.Detection;
 /// letterbox to the original image's pixels, then <see cref="UltralyticsDetectionMetrics"/>. Values: precision,
 /// recall, mAP50, mAP50-95 (<see cref="MetricNames"/>); fitness 0.1 mAP50 + 0.9 mAP50-95.
 /// </summary>
-public sealed class YoloEvaluator(int classes, LetterBox letterBox, NmsOptions? nms = null) : IEvaluator<DetectionOutput>
+public sealed class YoloEvaluator(int classes, LetterBox letterBox, NmsOptions? nms = null) : IEvaluator<DetectionOutput>, IMergeableEvaluator
 {
     public static readonly IReadOnlyList<string> MetricNames =
         ["metrics/precision(B)", "metrics/recall(B)", "metrics/mAP50(B)", "metrics/mAP50-95(B)"];
@@ -44,6 +44,19 @@ public sealed class YoloEvaluator(int classes, LetterBox letterBox, NmsOptions? 
             Metrics.Add(predicted.Boxes, predicted.Scores, predicted.Classes, truth, truthClasses);
             Confusion.Add(predicted.Boxes, predicted.Scores, predicted.Classes, truth, truthClasses);
         }
+        result = null;
+    }
+
+    public void WriteState(BinaryWriter writer)
+    {
+        Metrics.WriteState(writer);
+        Confusion.WriteState(writer);
+    }
+
+    public void AppendState(BinaryReader reader)
+    {
+        Metrics.AppendState(reader);
+        Confusion.AppendState(reader);
         result = null;
     }
 

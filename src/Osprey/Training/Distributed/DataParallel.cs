@@ -16,6 +16,7 @@ public sealed class DataParallel
     readonly Module module;
     readonly IReadOnlyList<Tensor> trained;
     readonly long capBytes;
+    readonly System.Diagnostics.Stopwatch communicating = new();
 
     public DataParallel(ProcessGroup group, Module module, long capBytes = GradientBuckets.DefaultCapBytes)
     {
@@ -28,6 +29,9 @@ public sealed class DataParallel
 
     /// <summary>All-reduces of the last <see cref="AverageGradients"/> call (the gradient buckets, plus the presence check).</summary>
     public int LastCollectives { get; private set; }
+
+    /// <summary>Time in <see cref="AverageGradients"/>'s collectives so far; a faster rank's includes waiting for the slower.</summary>
+    public TimeSpan CommunicationTime => communicating.Elapsed;
 
     /// <summary>Rank <paramref name="root"/>'s parameters and buffers on every rank (once, before the first step).</summary>
     public void BroadcastState(int root = 0)
@@ -54,7 +58,9 @@ public sealed class DataParallel
         using var noGrad = Autograd.NoGrad();
         var grads = trained.Select(p => p.Grad).ToList();
         var present = Tensor.From(grads.Select(g => g == null ? 0f : 1f).ToArray());
+        communicating.Start();
         Group.AllReduce(present, ReduceOp.Max);
+        communicating.Stop();
         var anywhere = present.ToArray<float>();
         var reduced = new List<Tensor>();
         for (int i = 0; i < trained.Count; i++)
@@ -68,7 +74,9 @@ public sealed class DataParallel
             reduced.Add(grads[i]!);
         }
         var buckets = GradientBuckets.Split(reduced, capBytes);
+        communicating.Start();
         foreach (var bucket in buckets) Group.AllReduce(bucket, ReduceOp.Avg);
+        communicating.Stop();
         LastCollectives = buckets.Count + 1;
     }
 }

@@ -17,6 +17,8 @@ public sealed class TrainingWorld : IDisposable
 {
     TrainingWorld(ProcessGroup? group) => Group = group;
 
+    DataParallel? gradients;
+
     public static TrainingWorld Single => new(null);
 
     /// <summary>Joins the group <paramref name="launch"/> describes (rank 0 hosts the store); a world of one joins nothing.</summary>
@@ -41,8 +43,19 @@ public sealed class TrainingWorld : IDisposable
         if (syncBatchNorm) SyncBatchNorm.Convert(model, Group);
     }
 
+    /// <summary>This rank's validation share: whole batches of the single process, in a block (<see cref="BatchShard"/>).</summary>
+    public LoaderOptions ValidationLoader(LoaderOptions options) => Group == null ? options : options with { Sampler = new BatchShard(Rank, Size) };
+
     /// <summary>The step policy with the gradients averaged over the ranks before it steps.</summary>
-    public IStepPolicy Steps(Module model, IStepPolicy inner) => Group == null ? inner : new DataParallelSteps(inner, new DataParallel(Group, model));
+    public IStepPolicy Steps(Module model, IStepPolicy inner)
+    {
+        if (Group == null) return inner;
+        gradients = new DataParallel(Group, model);
+        return new DataParallelSteps(inner, gradients);
+    }
+
+    /// <summary>Time spent in the gradient all-reduces so far (waiting for the slowest rank included).</summary>
+    public TimeSpan CommunicationTime => gradients?.CommunicationTime ?? TimeSpan.Zero;
 
     /// <summary>Each value averaged over the ranks (the epoch's mean loss terms of equal-sized shards).</summary>
     public double[] Mean(double[] values) =>

@@ -6,7 +6,7 @@ namespace Osprey.Training.Segmentation;
 
 /// <summary>Validation metrics of the segment task: the arg-max of the logits against the collated masks in a
 /// <see cref="SegmentationConfusion"/>; values mIoU, mAcc, aAcc (<see cref="MetricNames"/>); fitness = mIoU.</summary>
-public sealed class SegmentationEvaluator(int classes, int ignoreIndex = Sample.IgnoreIndex) : IEvaluator<SegmentationOutput>
+public sealed class SegmentationEvaluator(int classes, int ignoreIndex = Sample.IgnoreIndex) : IEvaluator<SegmentationOutput>, IMergeableEvaluator
 {
     public static readonly IReadOnlyList<string> MetricNames = ["mIoU", "mAcc", "aAcc"];
 
@@ -20,6 +20,9 @@ public sealed class SegmentationEvaluator(int classes, int ignoreIndex = Sample.
                                         "(a valid UNet predicts a smaller centre: use overlap-tile inference)");
         Confusion.AddLogits(output.Logits, masks);
     }
+
+    public void WriteState(BinaryWriter writer) => Confusion.WriteState(writer);
+    public void AppendState(BinaryReader reader) => Confusion.AppendState(reader);
 
     public IReadOnlyList<double> Values()
     {

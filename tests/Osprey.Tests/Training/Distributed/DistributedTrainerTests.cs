@@ -19,7 +19,7 @@ public class DistributedTrainerTests
     };
 
     /// <summary>Every tensor of a checkpoint's model part (model and EMA) as floats, by name.</summary>
-    static Dictionary<string, float[]> Weights(string checkpoint)
+    internal static Dictionary<string, float[]> Weights(string checkpoint)
     {
         using var scope = TensorScope.Begin();
         using var c = TrainingCheckpoint.Load(checkpoint);
@@ -79,6 +79,72 @@ public class DistributedTrainerTests
             {
                 Assert.Equal(single.Epochs[e].Metrics["metrics/accuracy_top1"], r.Epochs[e].Metrics["metrics/accuracy_top1"]);
                 Assert.Equal(single.Epochs[e].Fitness, r.Epochs[e].Fitness, 6);   // rank 1 got rank 0's validation
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A segmentation model the same way: UNet with synchronized batch norm, 20 SGD steps (poly schedule, momentum) of
+/// 2 ranks x batch 2 against 1 process x batch 4, on scenes with no ignored pixel and no augmentation, so each rank's
+/// mean cross entropy is over as many pixels and the mean of the two is the global batch's. Validation is sharded:
+/// each rank runs part of the batches, and both report the single process's metrics.
+/// </summary>
+public class DistributedSegmentationTests
+{
+    sealed class ValidationBatches : ITrainerCallback
+    {
+        public List<int> Counts { get; } = [];
+        public void OnValidationStart(Trainer trainer, int epoch, int batches) => Counts.Add(batches);
+    }
+
+    [Fact]
+    public void TwoRanksOfBatchTwoTrainUNetAsOneProcessOfBatchFour()
+    {
+        using var dir = new TempFolder();
+        var data = dir.PathOf("scenes");
+        Osprey.Data.Datasets.Scenes.FashionScenes.Generate(data, new Osprey.Data.Datasets.Scenes.FashionScenesOptions
+        {
+            Seed = 2, TrainImages = 40, ValImages = 20, MinSize = 32, MaxSize = 32, MinObjects = 1, MaxObjects = 3, MinScale = 0.3, MaxScale = 0.7,
+            CacheRoot = dir.Root, ImageFormat = "png",
+        });
+        var options = TrainOptions.For("segment") with
+        {
+            Model = "unet", Data = data, Project = dir.PathOf("runs"), Epochs = 2, Batch = 4, Imgsz = 32, Workers = 0, Seed = 4,
+            ModelOptions = new ModelOptionValues([new("width", "4")]), SyncBn = true,
+            ScaleMin = 1, ScaleMax = 1, Rotation = 0, Blur = 0, Fliplr = 0,
+        };
+        Assert.Equal(OptimizerKind.Sgd, options.Optimizer);
+        var single = new TrainingSetup.Recorder();
+        var singleBatches = new ValidationBatches();
+        using (var trainer = Trainer.Create(options with { Name = "single" }, [single, singleBatches]))
+        {
+            Assert.Equal(10, trainer.BatchesPerEpoch);
+            trainer.Train();
+        }
+        var recorders = new[] { new TrainingSetup.Recorder(), new TrainingSetup.Recorder() };
+        var batches = new[] { new ValidationBatches(), new ValidationBatches() };
+        var ranks = TrainerRanks.Run(2, launch =>
+        {
+            using var trainer = Trainer.Create(options with { Name = "ranks" }, [recorders[launch.Rank], batches[launch.Rank]], launch: launch);
+            trainer.Train();
+            return trainer.RunDirectory;
+        });
+
+        DistributedTrainerTests.AssertClose(DistributedTrainerTests.Weights(Path.Combine(dir.PathOf("runs"), "segment", "single", Trainer.LastCheckpoint)),
+                                            DistributedTrainerTests.Weights(Path.Combine(ranks[0], Trainer.LastCheckpoint)), "2 x 2 vs 1 x 4, 20 steps");
+        // 20 validation images in batches of 8 (2 x batch): 3 batches, rank 0 the first, rank 1 the other two.
+        Assert.All(singleBatches.Counts, c => Assert.Equal(3, c));
+        Assert.All(batches[0].Counts, c => Assert.Equal(1, c));
+        Assert.Equal(singleBatches.Counts, batches[0].Counts.Zip(batches[1].Counts, (a, b) => a + b));
+        for (int e = 0; e < 2; e++)
+        {
+            Assert.Equal(single.Epochs[e].TrainTerms["main"], recorders[0].Epochs[e].TrainTerms["main"], 4);
+            foreach (var r in recorders)
+            {
+                Assert.NotNull(r.Epochs[e].CommunicationPerStep);
+                // Weights a few ulps apart can flip a near-tied pixel: one pixel moves a class's IoU by about 1e-3 / 11 of mIoU.
+                foreach (var (name, value) in single.Epochs[e].Metrics) Assert.Equal(value, r.Epochs[e].Metrics[name], 3);
             }
         }
     }
