@@ -32,8 +32,8 @@ public class OnnxExportTests(ITestOutputHelper output)
         foreach (var (key, (values, shape)) in expected)
         {
             Assert.Equal(shape, actual[key].Shape);
-            var difference = OnnxRun.MaxAbsDifference(values, actual[key].Values);
-            Assert.True(difference <= Tolerance, $"{name} {key}: max |ORT - Osprey| = {difference:G3} > {Tolerance}");
+            // Judged against the output's scale (the float32 policy): ORT and oneDNN order their sums differently per CPU.
+            Expect.Close(Tensor.From(values), Tensor.From(actual[key].Values), rtol: Tolerance, atol: 1e-6, what: $"{name} {key}: ORT vs Osprey");
         }
         var check = OnnxRun.Check(file);
         if (check == null) output.WriteLine("python3-onnx is not installed (scripts/setup.sh installs it): onnx.checker not run");
