@@ -20,23 +20,17 @@ public sealed record BatchShard : IShardSampler
     public int Rank { get; }
     public int WorldSize { get; }
 
-    static int AllBatches(int count, int batchSize, bool dropLastBatch)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        return dropLastBatch ? count / batchSize : (count + batchSize - 1) / batchSize;
-    }
-
     (int First, int End) Block(int batches) => ((int)((long)Rank * batches / WorldSize), (int)((long)(Rank + 1) * batches / WorldSize));
 
     public int BatchCount(int count, int batchSize, bool dropLastBatch)
     {
-        var (first, end) = Block(AllBatches(count, batchSize, dropLastBatch));
+        var (first, end) = Block(DataLoader.BatchesOf(count, batchSize, dropLastBatch));
         return end - first;
     }
 
     public int[][] Batches(IReadOnlyList<int> globalOrder, int batchSize, bool dropLastBatch)
     {
-        var (first, end) = Block(AllBatches(globalOrder.Count, batchSize, dropLastBatch));
+        var (first, end) = Block(DataLoader.BatchesOf(globalOrder.Count, batchSize, dropLastBatch));
         var order = globalOrder as int[] ?? globalOrder.ToArray();
         var batches = new int[end - first][];
         for (int b = first; b < end; b++) batches[b - first] = order[(b * batchSize)..Math.Min(order.Length, (b + 1) * batchSize)];

@@ -32,9 +32,15 @@ public sealed class DataLoader
         get
         {
             if (Options.Sampler is { } sampler) return sampler.BatchCount(dataset.Count, Options.BatchSize, Options.DropLast);
-            var count = dataset.Count;
-            return Options.DropLast ? count / Options.BatchSize : (count + Options.BatchSize - 1) / Options.BatchSize;
+            return BatchesOf(dataset.Count, Options.BatchSize, Options.DropLast);
         }
+    }
+
+    /// <summary>Batches of <paramref name="batchSize"/> in <paramref name="samples"/>: the last partial one counts unless dropped.</summary>
+    public static int BatchesOf(int samples, int batchSize, bool dropLastBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return dropLastBatch ? samples / batchSize : (samples + batchSize - 1) / batchSize;
     }
 
     /// <summary>The dataset indices of epoch <paramref name="epoch"/> in the order they are served.</summary>

@@ -62,9 +62,7 @@ public sealed record DistributedSampler : IShardSampler
 
     public int BatchCount(int count, int batchSize, bool dropLastBatch)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var size = ShardSize(count);
-        return dropLastBatch ? size / batchSize : (size + batchSize - 1) / batchSize;
+        return DataLoader.BatchesOf(ShardSize(count), batchSize, dropLastBatch);
     }
 
     /// <summary>
@@ -75,7 +73,7 @@ public sealed record DistributedSampler : IShardSampler
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var shard = Shard(globalOrder);
-        var count = dropLastBatch ? shard.Length / batchSize : (shard.Length + batchSize - 1) / batchSize;
+        var count = DataLoader.BatchesOf(shard.Length, batchSize, dropLastBatch);
         var batches = new int[count][];
         for (int b = 0; b < count; b++) batches[b] = shard[(b * batchSize)..Math.Min(shard.Length, (b + 1) * batchSize)];
         return batches;
