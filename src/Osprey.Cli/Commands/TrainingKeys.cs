@@ -64,6 +64,7 @@ public static class TrainingKeys
         ["workers"] = "data-loading threads (batches do not depend on it)",
         ["seed"] = "random seed: shuffle, augmentation, initialization",
         ["val"] = "validate after every epoch (best.ckpt follows the task's fitness)",
+        ["val_interval"] = "validate every N epochs and always after the last one (mmsegmentation's val_interval); the epochs between keep no metrics",
         ["patience"] = "stop when the fitness has not improved for this many epochs (0: never)",
         ["project"] = "runs go to <project>/<task>/<name>",
         ["name"] = "run folder name; null: train, train2, ... (the first free one)",

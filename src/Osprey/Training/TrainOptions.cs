@@ -90,6 +90,8 @@ public sealed record TrainOptions
     public int Workers { get; init; } = 2;
     public int Seed { get; init; }
     public bool Val { get; init; } = true;
+    /// <summary>Validate every this many epochs, and always after the last one (mmsegmentation's val_interval).</summary>
+    public int ValInterval { get; init; } = 1;
     /// <summary>Stop when the fitness has not improved for this many epochs (ultralytics' early stopping; 0: never).</summary>
     public int Patience { get; init; } = 100;
     /// <summary>Runs go to &lt;project&gt;/&lt;task&gt;/&lt;name&gt;.</summary>
@@ -170,6 +172,7 @@ public sealed record TrainOptions
         Require(Freeze is null || System.Text.RegularExpressions.Regex.IsMatch(Freeze, @"^\s*[A-Za-z0-9_.]+(\s*,\s*[A-Za-z0-9_.]+)*\s*$"), "freeze", Freeze,
                 "a count of the first layers, or a comma-separated list of layer indices or module names");
         Require(Patience >= 0, "patience", Patience, "an integer >= 0 (0: no early stopping)");
+        Require(ValInterval >= 1, "val_interval", ValInterval, "an integer >= 1 (validate every N epochs and after the last)");
         Require(Workers is >= 0 and <= 256, "workers", Workers, "an integer in 0..256");
         Require(double.IsFinite(Power) && Power > 0, "power", Power, "a finite value > 0");
         Require(double.IsFinite(AuxWeight) && AuxWeight >= 0, "aux_weight", AuxWeight, "a finite value >= 0");

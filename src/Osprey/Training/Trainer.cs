@@ -208,8 +208,9 @@ public sealed class Trainer : IDisposable
             (trainTerms, images) = (world.Mean(trainTerms), images * world.Size);
             double ips = images / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
             TimeSpan? communication = world.Size > 1 ? (world.CommunicationTime - communicated) / Math.Max(1, trainLoader.BatchCount) : null;
-            var (valTerms, metrics, fitness) = ValidateAcrossRanks(epoch);
             EpochsDone = epoch + 1;
+            var (valTerms, metrics, fitness) = EpochsDone % Options.ValInterval == 0 || EpochsDone == Options.Epochs
+                ? ValidateAcrossRanks(epoch) : NotValidated();
             // As ultralytics: an epoch that equals the best so far is the new best (best.ckpt, and early stopping counts from it).
             bool isBest = !double.IsNaN(fitness) ? fitness >= info.BestFitness : EpochsDone == Options.Epochs;
             if (isBest && !double.IsNaN(fitness)) info = info with { BestFitness = fitness, BestEpoch = EpochsDone };
@@ -317,10 +318,12 @@ public sealed class Trainer : IDisposable
             "Try a lower lr0, a longer warmup or grad_clip.");
     }
 
+    (double[] Terms, double[] Metrics, double Fitness) NotValidated() =>
+        (task.LossNames.Select(_ => double.NaN).ToArray(), task.MetricNames.Select(_ => double.NaN).ToArray(), double.NaN);
+
     (double[] Terms, double[] Metrics, double Fitness) Validate(int epoch)
     {
-        if (valLoader == null)
-            return (task.LossNames.Select(_ => double.NaN).ToArray(), task.MetricNames.Select(_ => double.NaN).ToArray(), double.NaN);
+        if (valLoader == null) return NotValidated();
         foreach (var c in callbacks) c.OnValidationStart(this, epoch, valLoader.BatchCount);
         var evaluated = ema?.Model ?? model;
         evaluated.Eval();

@@ -132,6 +132,23 @@ public class FineTuningTests
         Assert.Equal(6, File.ReadAllLines(Path.Combine(trainer.RunDirectory, Trainer.ResultsFile)).Length);
     }
 
+    [Fact]
+    public void ValIntervalValidatesEveryNthEpochAndTheLast()
+    {
+        var validatedAfter = new List<int>();
+        using var images = new TinyImageFolder();
+        using var runs = new TempFolder();
+        Trainer? running = null;
+        var task = new DelegatingTask(TaskRegistry.Get("classify")) { ChangeFitness = f => { validatedAfter.Add(running!.EpochsDone); return f; } };
+        using var trainer = Trainer.Create(TrainingSetup.Tiny(images.Root, runs.Root, epochs: 7) with { ValInterval = 3 }, task: task);
+        running = trainer;
+        trainer.Train();
+        Assert.Equal([3, 6, 7], validatedAfter);
+        var rows = File.ReadAllLines(Path.Combine(trainer.RunDirectory, Trainer.ResultsFile));
+        int accuracy = Array.IndexOf(rows[0].Split(','), "metrics/accuracy_top1");
+        Assert.Equal([false, false, true, false, false, true, true], rows[1..].Select(r => r.Split(',')[accuracy].Length > 0));
+    }
+
     sealed class AtFirstBatch(Action<Trainer> action) : ITrainerCallback
     {
         public void OnBatchStart(Trainer trainer, int epoch, int batch)
