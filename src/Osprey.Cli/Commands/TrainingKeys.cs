@@ -73,6 +73,7 @@ public static class TrainingKeys
         ["aux_weight"] = "segment (PSPNet): weight of the auxiliary head's cross entropy in the loss (the PSPNet paper: 0.4)",
         ["dice"] = "segment: weight of a soft Dice term (segmentation_models_pytorch's multiclass DiceLoss) added to the cross entropy; 0: none",
         ["class_weights"] = "segment: cross-entropy class weights, comma-separated, one per class in id order (background first); null: all 1",
+        ["weight_map"] = "segment: weigh the cross entropy by the UNet paper's weight map (w0 10, sigma 5 px; cells: the connected regions of each class)",
         ["scale_min"] = "segment: smallest random scale of a training image (PSPNet: 0.5)",
         ["scale_max"] = "segment: largest random scale of a training image (PSPNet: 2)",
         ["rotation"] = "segment: random rotation by up to +/- this many degrees, with probability 0.5 (PSPNet: 10; 0: none)",

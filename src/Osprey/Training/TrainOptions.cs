@@ -112,6 +112,9 @@ public sealed record TrainOptions
     /// <summary>Segment: per-class cross-entropy weights, comma-separated, one per class in class-id order (background
     /// first); null: all 1.</summary>
     public string? ClassWeights { get; init; }
+    /// <summary>Segment: weigh the cross entropy by the UNet paper's weight map (w0 = 10, sigma = 5 pixels), the cells
+    /// being the connected regions of each class in the mask.</summary>
+    public bool WeightMap { get; init; }
     /// <summary>Segment: the training augmentation's random scale range (the PSPNet paper: 0.5 to 2).</summary>
     public double ScaleMin { get; init; } = 0.5;
     public double ScaleMax { get; init; } = 2.0;
@@ -259,7 +262,7 @@ public sealed record TrainOptions
                  ]);
     }
 
-    /// <summary>The segment task's augmentation keys: in range, and at their defaults for every other task.</summary>
+    /// <summary>The segment task's augmentation and loss keys: in range, and at their defaults for every other task.</summary>
     void ValidateSegmentKeys()
     {
         Require(double.IsFinite(ScaleMin) && ScaleMin > 0, "scale_min", ScaleMin, "a finite value > 0");
@@ -273,13 +276,17 @@ public sealed record TrainOptions
             ("scale_min", ScaleMin, defaults.ScaleMin), ("scale_max", ScaleMax, defaults.ScaleMax), ("rotation", Rotation, defaults.Rotation),
             ("blur", Blur, defaults.Blur), ("elastic", Elastic, defaults.Elastic),
         ]);
+        RequireDefaults($"the segment task's loss, not to the {Task} task",
+        [
+            ("dice", Dice, defaults.Dice), ("class_weights", ClassWeights!, defaults.ClassWeights!), ("weight_map", WeightMap, defaults.WeightMap),
+        ]);
     }
 
     /// <summary>Each key at its default, else an error saying the key belongs to <paramref name="owner"/>.</summary>
     static void RequireDefaults(string owner, (string Key, object Value, object Default)[] keys)
     {
         foreach (var (key, value, fallback) in keys)
-            Require(value.Equals(fallback), key, value, $"its default {fallback}: the key belongs to {owner}");
+            Require(Equals(value, fallback), key, value, $"its default {fallback}: the key belongs to {owner}");
     }
 
     /// <summary>The defaults of a run of <paramref name="task"/> with <paramref name="model"/> (null: the task's default

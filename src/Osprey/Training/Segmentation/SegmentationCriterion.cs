@@ -11,8 +11,9 @@ namespace Osprey.Training.Segmentation;
 /// <paramref name="diceWeight"/> x a soft <see cref="DiceLoss"/> on the main logits. The Dice term is always measured
 /// and logged (with weight 0 it is a diagnostic that follows mIoU more closely than the cross entropy). Its terms are
 /// always <see cref="TermNames"/>: a model with an aux head runs it in training only, so in eval the "aux" term is NaN
-/// (not measured) rather than missing.</summary>
-public sealed class SegmentationCriterion(PSPNetCriterion loss, bool auxHead, double diceWeight = 0) : ICriterion<SegmentationOutput>
+/// (not measured) rather than missing. With <paramref name="weightMap"/> the cross entropy weighs each pixel by the UNet
+/// paper's weight map of its mask (<see cref="MaskCells.WeightMaps"/>: cells are the connected regions of a class).</summary>
+public sealed class SegmentationCriterion(PSPNetCriterion loss, bool auxHead, double diceWeight = 0, bool weightMap = false) : ICriterion<SegmentationOutput>
 {
     public static readonly IReadOnlyList<string> MainAndDice = ["main", "dice"], MainAuxAndDice = ["main", "aux", "dice"];
 
@@ -20,6 +21,7 @@ public sealed class SegmentationCriterion(PSPNetCriterion loss, bool auxHead, do
 
     public PSPNetCriterion Loss { get; } = loss;
     public double DiceWeight { get; } = diceWeight;
+    public bool WeightMap { get; } = weightMap;
     public IReadOnlyList<string> TermNames => auxHead ? MainAuxAndDice : MainAndDice;
 
     public LossTerms Compute(SegmentationOutput output, Batch batch)
@@ -27,7 +29,8 @@ public sealed class SegmentationCriterion(PSPNetCriterion loss, bool auxHead, do
         var masks = batch.Masks ?? throw new ArgumentException("segmentation loss: the batch has no masks (the dataset gave no Sample.Mask)");
         if (output.AuxLogits != null && !auxHead)
             throw new ArgumentException("segmentation loss: the model returned auxiliary logits but the task was set up for a model without an aux head");
-        var terms = Loss.Compute(output, masks);
+        var pixelWeights = WeightMap ? MaskCells.WeightMaps(masks, ignoreIndex: Loss.CrossEntropy.IgnoreIndex) : null;
+        var terms = Loss.Compute(output, masks, pixelWeights);
         var total = terms.Total;
         var named = terms.Terms.ToList();
         if (auxHead && output.AuxLogits == null) named.Add(("aux", Tensor.Full([], double.NaN, total.DType)));

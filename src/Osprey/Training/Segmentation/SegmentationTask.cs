@@ -17,7 +17,7 @@ namespace Osprey.Training.Segmentation;
 /// loss at 0.4 where the model has an aux head; trained on crops of imgsz as the PSPNet paper augments
 /// (<see cref="SegmentationPipelines.Train"/>; options scale_min, scale_max, rotation, blur, fliplr, elastic), validated on whole images; mIoU (mmsegmentation's definition) is the
 /// fitness. The task is made per model: its loss terms are ["main", "aux", "dice"] for PSPNet and ["main", "dice"]
-/// otherwise (<see cref="SegmentationCriterion"/>; options aux_weight, dice, class_weights).
+/// otherwise (<see cref="SegmentationCriterion"/>; options aux_weight, dice, class_weights, weight_map).
 /// </summary>
 public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<SegmentationOutput>
 {
@@ -75,7 +75,7 @@ public sealed class SegmentationTask(ModelEntry? model = null) : TrainingTask<Se
             throw new OptionsException("class_weights", $"option 'class_weights' = {o.ClassWeights}: {weights.Length} weights for the " +
                                        $"{data.Classes.Count} classes of {data.Description} ({string.Join(", ", data.Classes)})");
         var crossEntropy = new SegmentationCrossEntropy(weights, Sample.IgnoreIndex);
-        return new SegmentationCriterion(new PSPNetCriterion(crossEntropy, o.AuxWeight), auxHead, o.Dice);
+        return new SegmentationCriterion(new PSPNetCriterion(crossEntropy, o.AuxWeight), auxHead, o.Dice, o.WeightMap);
     }
 
     protected override IEvaluator<SegmentationOutput> CreateEvaluator(TaskData data, TrainOptions o) => new SegmentationEvaluator(data.Classes.Count);

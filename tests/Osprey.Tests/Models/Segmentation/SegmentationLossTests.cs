@@ -70,6 +70,39 @@ public class SegmentationLossTests
     }
 
     [Fact]
+    public void MaskCellsAreTheConnectedRegionsOfEachClass()
+    {
+        using var scope = TensorScope.Begin();
+        var mask = Tensor.From(new byte[]
+        {
+            1, 1, 0, 2,
+            0, 1, 0, 2,
+            1, 0, 255, 1,
+            1, 2, 2, 1,
+        }, 4, 4);
+        // Raster order of first pixels: the top-left 1s, the 2s at the top right, the 1s at the left, the 1s at the
+        // right, the 2s at the bottom (touching both but another class); background and ignore are 0.
+        long[] expected =
+        [
+            1, 1, 0, 2,
+            0, 1, 0, 2,
+            3, 0, 0, 4,
+            3, 5, 5, 4,
+        ];
+        Assert.Equal(expected, MaskCells.Label(mask).ToArray<long>());
+    }
+
+    [Fact]
+    public void WeightMapsOfMasksEqualScipysOnTheirCells()
+    {
+        using var scope = TensorScope.Begin();
+        var f = Fixture.Load("segmentation");
+        // The fixture's target is its cells as class 1 (none touching, first row ignored): the cells found again.
+        var maps = MaskCells.WeightMaps(f["unet_target"]);
+        Expect.Close(f["unet_weight_map"].Unsqueeze(0), maps, 1e-6, 1e-5, "the weight map of the target's cells");
+    }
+
+    [Fact]
     public void ClassBalanceGivesEachPresentClassTheSameTotalWeight()
     {
         using var scope = TensorScope.Begin();

@@ -37,4 +37,19 @@ public class SegmentationTaskPartsTests
         Assert.Equal(0.6, values[2], 12);
         Assert.Equal(1.0 / 3, evaluator.Fitness, 12);
     }
+
+    [Fact]
+    public void WeightMapOptionWeighsTheCrossEntropyByTheUNetPapersMap()
+    {
+        using var scope = TensorScope.Begin();
+        var f = Fixture.Load("segmentation");
+        var target = f["unet_target"];
+        var sample = new Sample(Tensor.Zeros([3, target.Size(1), target.Size(2)])) { Mask = target[0].To(DType.UInt8) };
+        using var batch = PadCollate.Instance.Collate(0, [0], [sample]);
+        var output = new SegmentationOutput(f["unet_logits"], null);
+        var weighted = new SegmentationCriterion(new PSPNetCriterion(), auxHead: false, weightMap: true).Compute(output, batch);
+        Expect.Close(f["unet_weighted_ce"], weighted.Terms[0].Value, 1e-6, 1e-6, "main term with the weight map (PyTorch + scipy)");
+        var plain = new SegmentationCriterion(new PSPNetCriterion(), auxHead: false).Compute(output, batch);
+        Expect.Close(new SegmentationCrossEntropy().Compute(f["unet_logits"], target), plain.Terms[0].Value, 0, 0, "without the option");
+    }
 }

@@ -195,6 +195,32 @@ public class SegmentationTaskTests
     }
 
     [Fact]
+    public void WeightMapKeyReachesTheCriterion()
+    {
+        using var dir = new TempFolder();
+        var data = Scenes(dir);
+        double FirstBatchLoss(bool weightMap)
+        {
+            var first = new FirstBatch();
+            using var trainer = Trainer.Create(Tiny(data, dir.PathOf("runs")) with { Epochs = 1, Val = false, WeightMap = weightMap, ExistOk = true, Name = "w" }, [first]);
+            trainer.Train();
+            return first.Loss;
+        }
+        // Same weights and batch; the map's weights are >= 1 and above 1 between items, so the weighted mean is larger.
+        double plain = FirstBatchLoss(false), weighted = FirstBatchLoss(true);
+        Assert.True(weighted > plain * 1.01, $"weight_map: first-batch loss {weighted} against {plain} without it");
+    }
+
+    sealed class FirstBatch : ITrainerCallback
+    {
+        public double Loss { get; private set; } = double.NaN;
+        public void OnBatchEnd(Trainer trainer, BatchProgress progress)
+        {
+            if (double.IsNaN(Loss)) Loss = progress.Loss;
+        }
+    }
+
+    [Fact]
     public void AugmentationKeysReachTheTrainingPipeline()
     {
         using var dir = new TempFolder();
@@ -222,6 +248,9 @@ public class SegmentationTaskTests
         var range = Assert.Throws<OptionsException>(() => OptionsReader.Read(null, ["task=segment", "scale_min=2", "scale_max=1.5"]));
         Assert.Equal("scale_max", range.Key);
         Assert.Equal("blur", Assert.Throws<OptionsException>(() => OptionsReader.Read(null, ["task=segment", "blur=1.5"])).Key);
+        var loss = Assert.Throws<OptionsException>(() => OptionsReader.Read(null, ["task=detect", "weight_map=true"]));
+        Assert.Equal("weight_map", loss.Key);
+        Assert.Contains("belongs to the segment task's loss", loss.Message);
     }
 
     [Fact]
