@@ -23,6 +23,15 @@ public static class LibTorch
     /// </summary>
     public static string SetNativeEnvironmentDefault(string name, string value) => ProcessEnvironment.SetDefault(name, value);
 
+    /// <summary>
+    /// Serves every tensor buffer of at least <paramref name="bytes"/> (default 1 MiB) straight from the system (mmap)
+    /// and returns it on free. glibc otherwise raises its mmap threshold to the size of each large block freed (up to
+    /// 32 MiB), so a forward's freed activations stay in the heap for later ones to fit into, and the peak RSS of an
+    /// inference process grows by hundreds of MiB over PyTorch's on the same model (bench/inference_memory.sh).
+    /// Process-wide and for good; glibc only (a musl or macOS libc throws).
+    /// </summary>
+    public static void ReturnLargeBuffersToSystem(int bytes = 1 << 20) => Native.NativeAllocator.SetMmapThreshold(bytes);
+
     public static int Threads
     {
         get => NativeMethods.osp_get_num_threads();

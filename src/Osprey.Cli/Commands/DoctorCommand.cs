@@ -37,6 +37,7 @@ public static class DoctorCommand
         table.AddRow("OS", MachineFacts.OperatingSystem);
         table.AddRow("CPU", $"{MachineFacts.CpuModel}, {Environment.ProcessorCount} logical cores");
         table.AddRow("instruction sets", MachineFacts.InstructionSets);
+        table.AddRow("bf16 kernels", MachineFacts.Bf16);
         table.AddRow("memory", MachineFacts.Memory);
         table.AddRow("disk", MachineFacts.Disk("."));
         bool optimized = NativeChecks(table, Fail);

@@ -30,12 +30,18 @@ public static class MachineFacts
     public static string CpuModel =>
         ReadKey("/proc/cpuinfo", "model name", ':') ?? ReadKey("/proc/cpuinfo", "Model", ':') ?? RuntimeInformation.ProcessArchitecture.ToString();
 
+    static HashSet<string>? CpuFlags =>
+        (ReadKey("/proc/cpuinfo", "flags", ':') ?? ReadKey("/proc/cpuinfo", "Features", ':'))?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+
+    /// <summary>Whether libtorch's bf16 kernels run here (<see cref="Osprey.Torch.Diagnostics.Bf16Kernels"/>).</summary>
+    public static string Bf16 => CpuFlags is { } flags ? Osprey.Torch.Diagnostics.Bf16Kernels.Describe(flags) : "unknown (no /proc/cpuinfo)";
+
     /// <summary>The kernel-relevant flags of /proc/cpuinfo; elsewhere the ones .NET itself detects.</summary>
     public static string InstructionSets
     {
         get
         {
-            var flags = (ReadKey("/proc/cpuinfo", "flags", ':') ?? ReadKey("/proc/cpuinfo", "Features", ':'))?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            var flags = CpuFlags;
             if (flags is null)
             {
                 var found = new List<string>();

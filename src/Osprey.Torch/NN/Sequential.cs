@@ -26,7 +26,7 @@ public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Te
     {
         using var scope = TensorScope.Begin();
         var x = input;
-        foreach (var layer in layers) x = layer.Call(x);
+        foreach (var layer in layers) x = x.Through(layer);
         return scope.Keep(ReferenceEquals(x, input) ? x.Alias() : x);
     }
 

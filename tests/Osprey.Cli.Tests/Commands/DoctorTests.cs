@@ -8,7 +8,7 @@ public class DoctorTests
     {
         var (code, output, err) = OspreyProcess.Run(Path.GetTempPath(), new Dictionary<string, string> { ["COLUMNS"] = "64" }, "doctor");
         Assert.True(code == 0, err);
-        foreach (var row in new[] { "osprey", ".NET", "OS", "CPU", "instruction sets", "memory", "disk", "libtorch", "image codecs" })
+        foreach (var row in new[] { "osprey", ".NET", "OS", "CPU", "instruction sets", "bf16 kernels", "memory", "disk", "libtorch", "image codecs" })
             Assert.Contains($"| {row} ", output);
         Assert.Contains(Environment.Version.ToString(2), output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

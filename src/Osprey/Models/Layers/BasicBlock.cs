@@ -37,9 +37,9 @@ public sealed class BasicBlock : Module<Tensor, Tensor>, IBatchNormFoldable
     public override Tensor Forward(Tensor x)
     {
         using var scope = TensorScope.Begin();
-        var y = Functional.Relu(bn1.Call(conv1.Call(x)));
-        y = bn2.Call(conv2.Call(y));
-        if (se != null) y = se.Call(y);
+        var y = Functional.ReluInPlace(conv1.Call(x).Through(bn1));
+        y = y.Through(conv2).Through(bn2);
+        if (se != null) y = y.Through(se);
         var identity = downsample?.Call(x) ?? x;
         return scope.Keep(Functional.ReluInPlace(y.AddInPlace(identity)));
     }

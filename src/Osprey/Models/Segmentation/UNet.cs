@@ -75,8 +75,14 @@ public sealed class UNet : Module<Tensor, SegmentationOutput>, IImageModel<Segme
         skips[0] = inc.Call(input);
         for (int k = 0; k < 4; k++) skips[k + 1] = downs[k].Call(skips[k]);
         var x = skips[4];
-        for (int k = 0; k < 4; k++) x = ups[k].Call((x, skips[3 - k]));
-        return new SegmentationOutput(scope.Keep(outc.Call(x)), null);
+        for (int k = 0; k < 4; k++)
+        {
+            var y = ups[k].Call((x, skips[3 - k]));
+            x.Dispose();   // the deeper map and the skip it met are read no more: free them before the next level
+            skips[3 - k].Dispose();
+            x = y;
+        }
+        return new SegmentationOutput(scope.Keep(x.Through(outc)), null);
     }
 
     sealed class Down : Module<Tensor, Tensor>
@@ -105,7 +111,7 @@ public sealed class UNet : Module<Tensor, SegmentationOutput>, IImageModel<Segme
             using var scope = TensorScope.Begin();
             var x = up.Call(input.Deep);
             var skip = CenterCrop(input.Skip, x.Size(2), x.Size(3));
-            return scope.Keep(conv.Call(Tensor.Cat([skip, x], 1)));
+            return scope.Keep(Tensor.Cat([skip, x], 1).Through(conv));
         }
 
         static Tensor CenterCrop(Tensor t, long h, long w)

@@ -68,6 +68,10 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>, IImageModel<Det
             throw new ArgumentException($"{Name}: input height and width must be multiples of {stride}, got {input.Size(2)}x{input.Size(3)}");
         using var scope = TensorScope.Begin();
         var outputs = new Tensor[layers.Count - 1];
+        var lastReader = new int[layers.Count - 1];
+        for (var i = 0; i < layers.Count; i++)
+            foreach (var j in layers[i].Inputs)
+                if (j >= 0) lastReader[j] = i;
         var previous = input;
         for (var i = 0; i < layers.Count - 1; i++)
         {
@@ -79,6 +83,9 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>, IImageModel<Det
                 var other => throw new InvalidOperationException($"layer {i} ({other.TypeName}) does not return a tensor"),
             };
             outputs[i] = previous;
+            // A layer's output is freed after its last reader (ultralytics keeps only the outputs a later layer names).
+            foreach (var j in layer.Inputs)
+                if (j >= 0 && lastReader[j] == i && !ReferenceEquals(outputs[j], previous)) outputs[j].Dispose();
         }
         var head = layers[^1];
         var result = Head.Call(head.Inputs.Select(j => Input(j, input, outputs)).ToList());
