@@ -16,7 +16,8 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>, IImageModel<Det
 {
     readonly ModuleList<Module> model;
     readonly IReadOnlyList<YoloLayer> layers;
-    readonly bool[] kept;
+    /// <summary>Per layer, the index of the last layer (the head included) that reads its output.</summary>
+    readonly int[] lastReader;
 
     public override string TypeName => "DetectionModel";
     public string Name { get; }
@@ -38,10 +39,10 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>, IImageModel<Det
         model = RegisterModule("model", new ModuleList<Module>(built.Modules));
         layers = built.Layers;
         Head = built.Head;
-        kept = new bool[layers.Count];
+        lastReader = new int[layers.Count];
         foreach (var layer in layers)
             foreach (var input in layer.Inputs)
-                if (input >= 0 && input != layer.Index - 1) kept[input] = true;
+                if (input >= 0) lastReader[input] = layer.Index;
     }
 
     /// <summary>Builds <paramref name="resource"/> (yolo11.yaml, yolo11-seam.yaml, yolo11-multiseam.yaml) at a scale.</summary>
@@ -68,10 +69,6 @@ public sealed class YoloModel : Module<Tensor, DetectionOutput>, IImageModel<Det
             throw new ArgumentException($"{Name}: input height and width must be multiples of {stride}, got {input.Size(2)}x{input.Size(3)}");
         using var scope = TensorScope.Begin();
         var outputs = new Tensor[layers.Count - 1];
-        var lastReader = new int[layers.Count - 1];
-        for (var i = 0; i < layers.Count; i++)
-            foreach (var j in layers[i].Inputs)
-                if (j >= 0) lastReader[j] = i;
         var previous = input;
         for (var i = 0; i < layers.Count - 1; i++)
         {
