@@ -9,7 +9,7 @@ packages=(
   libtorch-dev cmake g++ make            # the native shim against Debian's libtorch 1.13.1
   libgloo-dev                            # headers of the Gloo backend behind c10d (distributed training)
   libopenblas0-pthread                   # optimized BLAS behind libblas.so.3 (the reference BLAS is ~100x slower)
-  libturbojpeg0-dev libpng-dev           # image codecs (JPEG incl. CMYK, PNG)
+  libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev   # image codecs (JPEG incl. CMYK and regions, PNG)
   libtiff-dev libwebp-dev pkg-config     # TIFF and WebP decoding (native/codecs)
   dataset-fashion-mnist                  # the built-in default dataset
   labelme-examples                       # real VOC-format photos with palette masks (segmentation dataset tests)

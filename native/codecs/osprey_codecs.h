@@ -48,6 +48,14 @@ OSC_EXPORT int osc_jpeg_decode(const uint8_t* data, size_t size, int mode, int64
 /* CMYK and YCCK JPEGs are converted to RGB as PIL's convert("RGB") does (see osc_cmyk_to_rgb). */
 /* TIFF: the first image of the file; 8/16-bit gray and RGB(A) strips exactly, any other layout through libtiff's RGBA
  * interface (8-bit). */
+/* The JPEG's header: width, height, channels (1 gray, 3 otherwise) and whether it is CMYK/YCCK. */
+OSC_EXPORT int osc_jpeg_header(const uint8_t* data, size_t size, osc_image* info, int* cmyk, char* err, size_t err_size);
+/* Only the region top, left, height x width (inside the image) of a gray or YCbCr JPEG, to mode OSC_GRAY or OSC_RGB:
+ * the same pixels as the whole decode cropped, at about the region's share of its cost (libjpeg's
+ * jpeg_skip_scanlines / jpeg_crop_scanline). CMYK files are an error: decode them whole. */
+OSC_EXPORT int osc_jpeg_decode_region(const uint8_t* data, size_t size, int mode, int64_t max_pixels, int32_t top,
+                                      int32_t left, int32_t height, int32_t width, osc_image* info, uint8_t** pixels,
+                                      char* err, size_t err_size);
 OSC_EXPORT int osc_tiff_decode(const uint8_t* data, size_t size, int mode, int64_t max_pixels, osc_image* info,
                                uint8_t** pixels, char* err, size_t err_size);
 /* WebP: still images, lossy or lossless, RGB or unpremultiplied RGBA. */

@@ -10,11 +10,14 @@ namespace Osprey.Data;
 /// worker threads with at most <see cref="LoaderOptions.Prefetch"/> batches built ahead; the order and the content of
 /// every batch depend only on the seed, never on the worker count or thread timing.
 /// Each batch's tensors are made inside the building thread's scopes and handed to the consumer, who disposes the batch.
+/// When the transform crops first and the dataset can decode regions (<see cref="IRegionDataset"/>), only the
+/// cropped region is decoded: the same samples, at the region's share of the decoding.
 /// </summary>
 public sealed class DataLoader
 {
     readonly IDataset<Sample> dataset;
     readonly ITransform? transform;
+    readonly ICropFirstTransform? cropFirst;
     readonly ICollate collate;
 
     public LoaderOptions Options { get; }
@@ -24,6 +27,7 @@ public sealed class DataLoader
         options.Validate();
         if (dataset.Count == 0) throw new ArgumentException("the dataset is empty", nameof(dataset));
         (this.dataset, this.transform, Options, this.collate) = (dataset, transform, options, collate ?? StackCollate.Instance);
+        cropFirst = ICropFirstTransform.Of(transform);
     }
 
     /// <summary>Batches per epoch (the last partial batch counts unless DropLast).</summary>
@@ -91,9 +95,18 @@ public sealed class DataLoader
     {
         using var scope = TensorScope.Begin();
         var context = new SampleContext(index, epoch, SeedMix.Generator(Options.Seed, epoch, index));
-        var sample = dataset is IRandomizedDataset randomized ? randomized.Get(context) : dataset.Get(index);
-        if (sample.OriginalSize is null) sample = sample with { OriginalSize = (sample.Height, sample.Width) };
-        if (transform != null) sample = transform.Apply(sample, context.Random);
+        Sample sample;
+        if (dataset is IRegionDataset regions && cropFirst != null)
+        {
+            var random = context.Random;
+            sample = cropFirst.ApplyToRegion(regions.Get(index, (h, w) => cropFirst.ChooseRegion(h, w, random)), random);
+        }
+        else
+        {
+            sample = dataset is IRandomizedDataset randomized ? randomized.Get(context) : dataset.Get(index);
+            if (sample.OriginalSize is null) sample = sample with { OriginalSize = (sample.Height, sample.Width) };
+            if (transform != null) sample = transform.Apply(sample, context.Random);
+        }
         foreach (var t in sample.Tensors()) scope.Keep(t);
         return sample;
     }

@@ -11,7 +11,7 @@ namespace Osprey.Data.Datasets;
 /// <see cref="Get"/> (by content, not by extension); a corrupt file there raises <see cref="ImageDecodeException"/> naming it.
 /// Every listed file must be a regular file (symlinks are followed): FIFOs, devices and sockets are refused when listed.
 /// </summary>
-public sealed class ImageFolderDataset : IClassificationDataset
+public sealed class ImageFolderDataset : IClassificationDataset, IRegionDataset
 {
 
     readonly (string Path, int Label)[] files;
@@ -66,6 +66,13 @@ public sealed class ImageFolderDataset : IClassificationDataset
     {
         var (path, label) = files[CheckIndex(index)];
         return new Sample(ImageCodec.Read(path, mode)) { Label = label, Source = path };
+    }
+
+    public Sample Get(int index, Func<long, long, PixelRegion> choose)
+    {
+        var (path, label) = files[CheckIndex(index)];
+        var image = ImageCodec.ReadRegion(path, mode, choose, out var size);
+        return new Sample(image) { Label = label, Source = path, OriginalSize = size };
     }
 
     int CheckIndex(int index) => (uint)index < (uint)files.Length

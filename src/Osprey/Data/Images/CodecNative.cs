@@ -22,6 +22,13 @@ internal static unsafe partial class CodecNative
     public static partial int osc_jpeg_decode(byte* data, nuint size, int mode, long maxPixels, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]
+    public static partial int osc_jpeg_header(byte* data, nuint size, out CodecImage info, out int cmyk, byte* err, nuint errSize);
+
+    [LibraryImport(CodecLibrary.Name)]
+    public static partial int osc_jpeg_decode_region(byte* data, nuint size, int mode, long maxPixels, int top, int left, int height, int width,
+                                                     out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
+
+    [LibraryImport(CodecLibrary.Name)]
     public static partial int osc_tiff_decode(byte* data, nuint size, int mode, long maxPixels, out CodecImage info, out IntPtr pixels, byte* err, nuint errSize);
 
     [LibraryImport(CodecLibrary.Name)]

@@ -12,7 +12,7 @@ namespace Osprey.Data.Images;
 /// because every transform and model downstream works on CHW. The format is found from the data's first bytes, never
 /// from the file name. JPEGs are turned upright by their EXIF orientation (unless asked not to).
 /// </summary>
-public static class ImageCodec
+public static partial class ImageCodec
 {
     /// <summary>PIL's <c>Image.MAX_IMAGE_PIXELS</c> (89,478,485: about 0.25 GB as 24-bit RGB).</summary>
     public const long DefaultMaxImagePixels = 89_478_485;
@@ -116,7 +116,9 @@ public static class ImageCodec
     static Tensor DecodeWith(ReadOnlySpan<byte> data, ImageReadMode mode, string source, ImageFormat format) =>
         DecodeWith(data, mode, source, format, ToChw);
 
-    static unsafe T DecodeWith<T>(ReadOnlySpan<byte> data, ImageReadMode mode, string source, ImageFormat format, Func<IntPtr, CodecImage, T> convert)
+    /// <summary>The codec's decode (of <paramref name="jpegRegion"/> alone, when given: see ReadRegion), converted.</summary>
+    static unsafe T DecodeWith<T>(ReadOnlySpan<byte> data, ImageReadMode mode, string source, ImageFormat format, Func<IntPtr, CodecImage, T> convert,
+                                  PixelRegion? jpegRegion = null)
     {
         var codec = format.ToString().ToUpperInvariant();
         byte* err = stackalloc byte[CodecNative.ErrorBufferSize];
@@ -129,6 +131,8 @@ public static class ImageCodec
             var size = (nuint)data.Length;
             status = format switch
             {
+                ImageFormat.Jpeg when jpegRegion is { } r => CodecNative.osc_jpeg_decode_region(p, size, (int)mode, limit, checked((int)r.Top), checked((int)r.Left),
+                    checked((int)r.Height), checked((int)r.Width), out info, out pixels, err, CodecNative.ErrorBufferSize),
                 ImageFormat.Png => CodecNative.osc_png_decode(p, size, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize),
                 ImageFormat.Jpeg => CodecNative.osc_jpeg_decode(p, size, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize),
                 ImageFormat.Tiff => CodecNative.osc_tiff_decode(p, size, (int)mode, limit, out info, out pixels, err, CodecNative.ErrorBufferSize),

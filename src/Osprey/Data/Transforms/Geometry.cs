@@ -34,7 +34,7 @@ public static class Geometry
         var resized = Functional.Interpolate(batch, [height, width], mode: "bilinear", alignCorners: false).Squeeze(0);
         if (dtype.IsFloatingPoint()) return resized;
         var (min, max) = dtype == DType.UInt8 ? (0.0, 255.0) : (0.0, 65535.0);
-        return resized.Round().Clamp(min, max).To(dtype);
+        return resized.Round().ClampInPlace(min, max).To(dtype);
     }
 
     static Tensor ResizeNearest(Tensor mask, long height, long width)

@@ -16,7 +16,7 @@ public sealed class ToFloat : ITransform
             _ => throw new ArgumentException($"ToFloat takes uint8 or 16-bit (int32) images, got {dtype.Name()}"),
         };
         using var scope = TensorScope.Begin();
-        return sample with { Image = scope.Keep(sample.Image.Float().Div(max)) };
+        return sample with { Image = scope.Keep(sample.Image.Float().DivInPlace(max)) };
     }
 }
 
@@ -46,6 +46,6 @@ public sealed class Normalize : ITransform
         using var scope = TensorScope.Begin();
         var m = Tensor.From(mean, mean.Length, 1, 1).To(image.DType);
         var s = Tensor.From(std, std.Length, 1, 1).To(image.DType);
-        return sample with { Image = scope.Keep((image - m) / s) };
+        return sample with { Image = scope.Keep((image - m).DivInPlace(s)) };
     }
 }

@@ -3,15 +3,24 @@ namespace Osprey.Data.Transforms;
 /// <summary>
 /// torchvision's RandomResizedCrop: a region covering a random fraction (scale) of the area with a random log-uniform
 /// aspect ratio, tried 10 times, else a centre crop clamped to the ratio range; then resized (bilinear, no antialias).
+/// The region depends on the image's size only, so a loader can decode just that region (<see cref="ICropFirstTransform"/>).
 /// </summary>
 public sealed class RandomResizedCrop(long height, long width, double minScale = 0.08, double maxScale = 1.0,
-                                      double minRatio = 3.0 / 4, double maxRatio = 4.0 / 3) : ITransform
+                                      double minRatio = 3.0 / 4, double maxRatio = 4.0 / 3) : ICropFirstTransform
 {
     public Sample Apply(Sample sample, Random random)
     {
-        var (top, left, h, w) = SampleRegion(sample.Height, sample.Width, random, minScale, maxScale, minRatio, maxRatio);
-        return Geometry.Resize(Geometry.Crop(sample, top, left, h, w), height, width);
+        var r = ChooseRegion(sample.Height, sample.Width, random);
+        return ApplyToRegion(Geometry.Crop(sample, r.Top, r.Left, r.Height, r.Width), random);
     }
+
+    public PixelRegion ChooseRegion(long imageHeight, long imageWidth, Random random)
+    {
+        var (top, left, h, w) = SampleRegion(imageHeight, imageWidth, random, minScale, maxScale, minRatio, maxRatio);
+        return new PixelRegion(top, left, h, w);
+    }
+
+    public Sample ApplyToRegion(Sample cropped, Random random) => Geometry.Resize(cropped, height, width);
 
     /// <summary>The crop (top, left, height, width) for an image of imageHeight x imageWidth (torchvision's get_params).</summary>
     public static (long Top, long Left, long Height, long Width) SampleRegion(long imageHeight, long imageWidth, Random random,
