@@ -15,14 +15,15 @@ status=0
   echo "## Fuzzing the readers"
   echo
   echo "\`bench/fuzz.sh $CASES\` ($(date -u +%Y-%m-%d), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)): each case is a valid file"
-  echo "(the torch.save fixtures and a training checkpoint; the fixture PNGs and JPEGs) with 1-4 seeded mutations (bit flips,"
+  echo "(the torch.save fixtures and a training checkpoint; the fixture PNGs and JPEGs; the JPEGs again read a region at a"
+  echo "time, as a random-resized crop's loader reads them) with 1-4 seeded mutations (bit flips,"
   echo "boundary integers, truncation, duplicated, deleted or inserted runs); half the cases repair the checksums after"
   echo "mutating (zip members re-zipped with correct CRCs, PNG chunk CRCs recomputed) so the mutation reaches the parser."
   echo "Refused = a TorchException / ImageDecodeException / InvalidDataException / IOException naming the file; unexpected ="
   echo "any other exception, or a message without the file's name; crashed = the process died; hung = silent past ${TIMEOUT} s;"
   echo "the memory column counts cases whose peak RSS grew by more than 1 GB."
   echo
-  for kind in checkpoint image; do
+  for kind in checkpoint image image-region; do
     nice -n 19 dotnet "$DLL" fuzz --kind "$kind" --cases "$CASES" --seed "$SEED" --timeout-s "$TIMEOUT" || status=1
     echo
   done

@@ -152,7 +152,8 @@ static class Fuzz
         return 0;
     }
 
-    /// <summary>Valid files to mutate: the committed torch.save fixtures and a training checkpoint, or the fixture images.</summary>
+    /// <summary>Valid files to mutate: the committed torch.save fixtures and a training checkpoint, the fixture images,
+    /// or the fixture JPEGs read a region at a time (ImageCodec.ReadRegion).</summary>
     static List<(string Name, byte[] Bytes, string Reader)> Seeds(string kind)
     {
         var fixtures = Path.Combine(RepositoryRoot(), "tests", "fixtures");
@@ -162,6 +163,11 @@ static class Fuzz
             foreach (var file in Directory.GetFiles(Path.Combine(fixtures, "torch"), "*.pt").Order(StringComparer.Ordinal))
                 if (!file.EndsWith("quantized.pt")) seeds.Add((Path.GetFileName(file), File.ReadAllBytes(file), "torch"));
             seeds.Add(("training.ckpt", TrainingCheckpointBytes(), "checkpoint"));
+        }
+        else if (kind == "image-region")
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(fixtures, "images"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                seeds.Add((Path.GetFileName(file), File.ReadAllBytes(file), "image-region"));
         }
         else
         {

@@ -21,7 +21,7 @@ sealed record FuzzOptions(string Kind, int Cases, int Seed, int TimeoutSeconds, 
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
-        if (kind is not ("checkpoint" or "image")) throw new ArgumentException($"--kind {kind}: expected checkpoint or image");
+        if (kind is not ("checkpoint" or "image" or "image-region")) throw new ArgumentException($"--kind {kind}: expected checkpoint, image or image-region");
         return new FuzzOptions(kind, cases, seed, timeout, from, budget);
     }
 

@@ -22,12 +22,15 @@ static class Readers
                 using (var checkpoint = TrainingCheckpoint.Load(file)) return $"{checkpoint.Model.Count} model tensors, epoch {checkpoint.Epoch}";
             case "image":
                 return ImageCodec.Read(file).Describe();
+            case "image-region": // the central quarter, as a random-resized crop's loader asks for it
+                return ImageCodec.ReadRegion(file, ImageReadMode.Rgb,
+                    (h, w) => new Osprey.Data.PixelRegion(h / 4, w / 4, Math.Max(1, h / 2), Math.Max(1, w / 2)), out _).Describe();
             case "folder":
                 var dataset = new ImageFolderDataset(file);
                 for (int i = 0; i < dataset.Count; i++) dataset.Get(i).Image.Dispose();
                 return $"{dataset.Count} images";
             default:
-                throw new ArgumentException($"unknown reader '{reader}' (torch, state-dict, checkpoint, image, folder)");
+                throw new ArgumentException($"unknown reader '{reader}' (torch, state-dict, checkpoint, image, image-region, folder)");
         }
     }
 
