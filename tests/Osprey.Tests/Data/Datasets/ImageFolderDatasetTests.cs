@@ -146,4 +146,14 @@ public class ImageFolderRegionLoadingTests
             }
         }
     }
+
+    [Fact]
+    public void ClassificationTrainingCropsFirstOnlyWithARandomResizedCrop()
+    {
+        var (mean, std) = (Normalize.ImageNetMean, Normalize.ImageNetStd);
+        var options = new Osprey.Training.TrainOptions { Scale = 0.08 };
+        Assert.NotNull(ICropFirstTransform.Of(Osprey.Training.Classification.ClassificationSource.TrainTransform(224, options, mean, std)));
+        // scale 1 is a plain resize of the whole image: nothing to crop before decoding.
+        Assert.Null(ICropFirstTransform.Of(Osprey.Training.Classification.ClassificationSource.TrainTransform(224, options with { Scale = 1 }, mean, std)));
+    }
 }
