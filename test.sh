@@ -12,6 +12,9 @@ golden="FullyQualifiedName~Golden|FullyQualifiedName~InitTests"
 for kernels in ONEDNN_MAX_CPU_ISA=SSE41 ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=default ATEN_CPU_CAPABILITY=avx2; do
   env "$kernels" dotnet test tests/Osprey.Torch.Tests -c Release --no-build --filter "$golden" \
     --logger "trx;LogFileName=golden-${kernels//[=_]/-}.trx" --results-directory TestResults >/dev/null || { echo "golden suites failed under $kernels"; status=1; }
+  # The image transforms compare with torchvision's outputs (fixtures) through the same float kernels.
+  env "$kernels" dotnet test tests/Osprey.Tests -c Release --no-build --filter "FullyQualifiedName~Data.Transforms" \
+    --logger "trx;LogFileName=transforms-${kernels//[=_]/-}.trx" --results-directory TestResults >/dev/null || { echo "transform tests failed under $kernels"; status=1; }
 done
 passed=0; failed=0
 for trx in TestResults/*.trx; do
