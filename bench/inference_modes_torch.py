@@ -1,7 +1,7 @@
 """PyTorch twin of bench/InferenceModes: the weights Osprey wrote (<out>/<family>.pt) loaded strictly into the reference
 architecture (bench/inference_torch.py's build), timed in alternating no_grad forwards as eager NCHW and as PyTorch's
 fast eager path: conv+BN folded by torch.fx's fuse where the model traces (else unfolded, said in the output) and
-channels-last weights and input. Prints one JSON line.
+channels-last weights and input, and that fast path under bf16 CPU autocast. Prints one JSON line.
 
 Usage: /usr/bin/python3 bench/inference_modes_torch.py FAMILY IMGSZ BATCH THREADS ITERS OUT_DIR
 """
@@ -40,17 +40,29 @@ def main(family, size, batch, threads, iters, out_dir):
         m(inp, *extra)
         return (time.perf_counter() - start) * 1000
 
-    eager_ms, fast_ms = [], []
+    def forward_bf16(m, inp):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return forward(m, inp)
+
+    eager_ms, fast_ms, bf16_ms = [], [], []
+    bf16_error = None
     with torch.no_grad():
+        try:
+            forward_bf16(fast, x_cl)
+        except RuntimeError as e:  # 1.13's CPU autocast leaves layer_norm's mixed dtypes to the kernel, which refuses
+            bf16_error = str(e).splitlines()[0]
         for _ in range(max(1, iters // 5)):
             forward(model, x)
             forward(fast, x_cl)
         for _ in range(iters):
             eager_ms.append(forward(model, x))
             fast_ms.append(forward(fast, x_cl))
-    eager_ms.sort()
-    fast_ms.sort()
+            if bf16_error is None:
+                bf16_ms.append(forward_bf16(fast, x_cl))
+    for times in (eager_ms, fast_ms, bf16_ms):
+        times.sort()
     print(json.dumps({"family": family, "torch_eager_ms": eager_ms[iters // 2], "torch_fast_ms": fast_ms[iters // 2],
+                      "torch_bf16_ms": bf16_ms[iters // 2] if bf16_ms else None, "torch_bf16_error": bf16_error,
                       "torch_fast_folded": folded}))
 
 

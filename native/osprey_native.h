@@ -98,6 +98,9 @@ OSP_API int osp_grad_enabled(int32_t* out);
 OSP_API int osp_set_grad_enabled(int32_t enabled);
 OSP_API int osp_inference_mode_enter(int32_t enabled, void** guard);
 OSP_API int osp_inference_mode_exit(void* guard);
+// CPU autocast (torch.autocast("cpu", dtype)) on this thread until exit, which restores the previous state.
+OSP_API int osp_autocast_cpu_enter(int32_t dtype, void** state);
+OSP_API int osp_autocast_cpu_exit(void* state);
 
 // Opens a file for reading only if it is a regular file (after following symlinks), without blocking on a FIFO:
 // returns 0 with *fd and *size set; -errno when open/fstat fails; or the file's S_IFMT type bits (> 0) when it is

@@ -1,7 +1,8 @@
-// Osprey's inference modes side by side in one process: two copies of a family's model with the same weights, one
-// plain (eval, BatchNorms apart, NCHW) and one prepared by InferencePreparation (folded, channels-last), timed in
-// alternating forwards under inference mode. Writes <out>/<family>.pt (the plain weights, for
-// bench/inference_modes_torch.py) and prints one JSON line with both medians and the largest output difference.
+// Osprey's inference modes side by side in one process: three copies of a family's model with the same weights, one
+// plain (eval, BatchNorms apart, NCHW), one prepared by InferencePreparation's fast mode (folded, channels-last) and one
+// by its bf16 mode (the fast path under bf16 autocast), timed in alternating forwards under inference mode. Writes
+// <out>/<family>.pt (the plain weights, for bench/inference_modes_torch.py) and prints one JSON line with the medians
+// and the largest output differences from plain.
 // Usage: dotnet bench/InferenceModes/bin/Release/net10.0/InferenceModes.dll FAMILY IMGSZ BATCH THREADS ITERS OUT_DIR
 using System.Diagnostics;
 using System.Text.Json;
@@ -31,8 +32,10 @@ Module Build()
 }
 using var plain = Build();
 using var fast = Build();
+using var bf16 = Build();
 TorchExport.Export(plain, Path.Combine(outDir, family + ".pt"));
 var report = InferencePreparation.Prepare(fast, InferenceMode.Fast);
+InferencePreparation.Prepare(bf16, InferenceMode.Bf16);
 
 using var scope = TensorScope.Begin();
 LibTorch.ManualSeed(1);
@@ -45,29 +48,33 @@ double Forward(Module model)
     ((IImageModel)model).Run(ImageBatch.FromTensor(input)).Dispose();
     return clock.Elapsed.TotalMilliseconds;
 }
-double difference, scale;
+double difference, bf16Difference, scale;
 using (Autograd.InferenceMode())
 using (var a = ((IImageModel)plain).Run(ImageBatch.FromTensor(input)))
 using (var b = ((IImageModel)fast).Run(ImageBatch.FromTensor(input)))
+using (var c = ((IImageModel)bf16).Run(ImageBatch.FromTensor(input)))
 {
-    var (x, y) = (a.Tensors().First(), b.Tensors().First());
+    var (x, y, z) = (a.Tensors().First(), b.Tensors().First(), c.Tensors().First());
     difference = (x - y).Abs().Max().Item<float>();
+    bf16Difference = (x - z).Abs().Max().Item<float>();
     scale = x.Abs().Max().Item<float>();
 }
-for (int i = 0; i < Math.Max(1, iters / 5); i++) { Forward(plain); Forward(fast); }
-var (plainMs, fastMs) = (new double[iters], new double[iters]);
+for (int i = 0; i < Math.Max(1, iters / 5); i++) { Forward(plain); Forward(fast); Forward(bf16); }
+var (plainMs, fastMs, bf16Ms) = (new double[iters], new double[iters], new double[iters]);
 for (int i = 0; i < iters; i++)
 {
     plainMs[i] = Forward(plain);
     fastMs[i] = Forward(fast);
+    bf16Ms[i] = Forward(bf16);
 }
 Array.Sort(plainMs);
 Array.Sort(fastMs);
+Array.Sort(bf16Ms);
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     family, imgsz = size, batch, threads, iters,
-    plain_ms = plainMs[iters / 2], fast_ms = fastMs[iters / 2],
+    plain_ms = plainMs[iters / 2], fast_ms = fastMs[iters / 2], bf16_ms = bf16Ms[iters / 2],
     folded = report.FoldedBatchNorms, parameters_plain = report.ParametersBefore, parameters_fast = report.ParametersAfter,
-    max_abs_difference = difference, output_scale = scale,
+    max_abs_difference = difference, bf16_max_abs_difference = bf16Difference, output_scale = scale,
 }));
 return 0;

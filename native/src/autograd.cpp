@@ -1,4 +1,5 @@
-// Autograd: backward, gradients, grad mode and inference mode.
+// Autograd: backward, gradients, grad mode, inference mode and CPU autocast.
+#include <ATen/autocast_mode.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/autograd/autograd.h>
 
@@ -39,6 +40,33 @@ int osp_inference_mode_enter(int32_t enabled, void** guard) {
 
 int osp_inference_mode_exit(void* guard) {
   OSP_GUARD(delete static_cast<c10::InferenceMode*>(guard))
+}
+
+namespace {
+struct AutocastState {
+  bool enabled;
+  at::ScalarType dtype;
+};
+}  // namespace
+
+int osp_autocast_cpu_enter(int32_t dtype, void** state) {
+  OSP_GUARD({
+    *state = new AutocastState{at::autocast::is_cpu_enabled(), at::autocast::get_autocast_cpu_dtype()};
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::set_autocast_cpu_dtype(static_cast<at::ScalarType>(dtype));
+    at::autocast::increment_nesting();
+  })
+}
+
+int osp_autocast_cpu_exit(void* state) {
+  OSP_GUARD({
+    auto* previous = static_cast<AutocastState*>(state);
+    // The cast cache holds lower-precision copies of the weights; it lives until the outermost region ends.
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    at::autocast::set_cpu_enabled(previous->enabled);
+    at::autocast::set_autocast_cpu_dtype(previous->dtype);
+    delete previous;
+  })
 }
 
 }  // extern "C"

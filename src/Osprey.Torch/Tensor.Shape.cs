@@ -3,6 +3,7 @@ namespace Osprey.Torch;
 // Views and reshaping, joining and splitting, copies and conversions.
 public sealed partial class Tensor
 {
+    static readonly Op setData = new("aten::set_data");
     static readonly Op view = new("aten::view"), reshape = new("aten::reshape"), permute = new("aten::permute");
     static readonly Op transpose = new("aten::transpose", "int"), flatten = new("aten::flatten", "using_ints");
     static readonly Op squeeze = new("aten::squeeze"), squeezeDim = new("aten::squeeze", "dim"), unsqueeze = new("aten::unsqueeze");
@@ -78,6 +79,10 @@ public sealed partial class Tensor
     public Tensor To(DType dtype, bool copy = false) => toDtype.Tensor(this, dtype, false, copy);
     public Tensor To(Device device, DType? dtype = null) => toDevice.Tensor(this, device, dtype ?? DType, false, false);
     public Tensor Float() => To(DType.Float32);
+
+    /// <summary>Makes this tensor hold <paramref name="data"/>'s storage, dtype and shape (PyTorch's
+    /// <c>t.data = data</c>), so every holder of this handle sees the new values; autograd history is not kept.</summary>
+    public void SetData(Tensor data) => setData.Call(this, data);
     public Tensor Double() => To(DType.Float64);
     public Tensor Long() => To(DType.Int64);
     public Tensor Int() => To(DType.Int32);

@@ -88,7 +88,7 @@ public static class PredictCommand
         }
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         if (SegmentationTestFlags.RefuseForOtherTasks(request.Segmentation, trained.Info.Task, weights) is { } wrongTask) return Cli.Usage(wrongTask);
-        Console.Error.WriteLine(trained.PrepareForInference(inference).Describe());
+        InferenceOption.Prepare(trained, inference);
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         if (request.Attention && ModelRegistry.Get(trained.Info.Model).Family != "detr")
             return Cli.Usage($"--attention: {weights} holds {trained.Info.Model}; only DETR models have cross-attention maps");

@@ -13,8 +13,18 @@ public static partial class Functional
     public static Tensor GroupNorm(Tensor input, long numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
         groupNorm.Tensor(input, numGroups, weight, bias, eps, false);
 
-    public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-        layerNorm.Tensor(input, normalizedShape, weight, bias, eps, false);
+    /// <summary>F.layer_norm. A reduced-precision input with float32 affine weights (a bf16 autocast region: libtorch
+    /// 1.13's CPU autocast leaves layer_norm off its float32 list and its kernel refuses the mix) is normalized in
+    /// float32, as later PyTorch's autocast does.</summary>
+    public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        if (weight != null && input.DType != weight.DType && weight.DType == DType.Float32)
+        {
+            using var full = input.Float();
+            return layerNorm.Tensor(full, normalizedShape, weight, bias, eps, false);
+        }
+        return layerNorm.Tensor(input, normalizedShape, weight, bias, eps, false);
+    }
 
     /// <summary>Zeroes elements with probability p and scales the rest by 1/(1-p) when training.</summary>
     public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true)

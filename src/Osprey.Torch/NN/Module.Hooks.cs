@@ -21,6 +21,10 @@ public abstract partial class Module
 
     public int ForwardHookCount => forwardHooks.Count;
 
+    /// <summary>Opened around every forward of this module and its hooks (e.g. an <see cref="Autocast"/> region), and
+    /// disposed after them; null for none. Being per call, it holds on whichever thread runs the module.</summary>
+    public Func<IDisposable>? ForwardScope { get; set; }
+
     /// <summary>Runs the forward hooks (for modules whose call method is not <see cref="Module{TIn,TOut}.Call"/>).</summary>
     protected void RunForwardHooks(object? input, object? output)
     {
@@ -50,6 +54,7 @@ public abstract class Module<TIn, TOut> : Module
     public TOut Call(TIn input)
     {
         ThrowIfDisposed();
+        using var scope = ForwardScope?.Invoke();
         var recorder = Tracing.OpRecorder.Current;
         if (recorder == null)
         {

@@ -49,6 +49,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial int osp_set_grad_enabled(int enabled);
     [LibraryImport(Library)] public static partial int osp_inference_mode_enter(int enabled, out IntPtr guard);
     [LibraryImport(Library)] public static partial int osp_inference_mode_exit(IntPtr guard);
+    [LibraryImport(Library)] public static partial int osp_autocast_cpu_enter(int dtype, out IntPtr state);
+    [LibraryImport(Library)] public static partial int osp_autocast_cpu_exit(IntPtr state);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int osp_dist_init(string host, int port, int isMaster, int rank, int worldSize, long timeoutMs, long joinTimeoutMs, out IntPtr group);
@@ -70,7 +72,8 @@ internal static unsafe partial class NativeMethods
         "osp_tensor_requires_grad", "osp_tensor_set_requires_grad", "osp_tensor_is_leaf", "osp_tensor_same",
         "osp_tensor_data_ptr", "osp_tensor_from_data", "osp_tensor_to_data", "osp_op_find", "osp_op_schema",
         "osp_op_call", "osp_backward", "osp_tensor_grad", "osp_tensor_set_grad", "osp_grad_enabled",
-        "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit", "osp_open_regular_file", "osp_dist_init",
+        "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit",
+        "osp_autocast_cpu_enter", "osp_autocast_cpu_exit", "osp_open_regular_file", "osp_dist_init",
         "osp_dist_free", "osp_dist_all_reduce", "osp_dist_broadcast", "osp_dist_all_gather", "osp_dist_barrier",
         "osp_dist_sync_batch_norm",
     ];

@@ -11,4 +11,9 @@ public enum InferenceMode
     /// <summary>Every conv + BatchNorm folded and the convolution weights channels-last (NHWC), so oneDNN runs its
     /// channels-last kernels from the first convolution on; outputs equal the plain path's within float32 rounding.</summary>
     Fast,
+    /// <summary>The fast path with every forward under bfloat16 CPU autocast (convolutions, linears and matmuls in
+    /// bf16, ATen's precision-sensitive operators in float32) and the outputs returned as float32. Opt-in: fast only
+    /// where oneDNN has bf16 kernels (AVX-512 BW/VL/DQ, native with AVX512-BF16 or AMX; <c>osprey doctor</c> says),
+    /// and it changes results by the bf16 rounding of every product (bench/RESULTS.md, bf16).</summary>
+    Bf16,
 }

@@ -13,15 +13,15 @@ public sealed record InferencePreparationReport(InferenceMode Mode, int FoldedBa
 {
     public string Describe() => Mode == InferenceMode.Plain
         ? "inference: plain (BatchNorms apart, NCHW weights)"
-        : $"inference: fast ({FoldedBatchNorms} conv+BatchNorm folded, {(ChannelsLast ? "channels-last" : "NCHW")} weights; " +
-          $"parameters {ParametersBefore:N0} -> {ParametersAfter:N0})";
+        : $"inference: {(Mode == InferenceMode.Bf16 ? "bf16 autocast over the fast path" : "fast")} ({FoldedBatchNorms} conv+BatchNorm folded, " +
+          $"{(ChannelsLast ? "channels-last" : "NCHW")} weights; parameters {ParametersBefore:N0} -> {ParametersAfter:N0})";
 }
 
 /// <summary>
 /// Rewrites an eval-mode model for the inference path of an <see cref="InferenceMode"/>, in place and for good (a
 /// folded model cannot train): the fast mode folds every conv + BatchNorm the model's blocks hold (YOLO's Conv blocks,
 /// the ResNet family's stems and blocks, the Sequentials of UNet, PSPNet and the downsample paths; DETR's frozen
-/// norms) and lays the convolution weights out channels-last.
+/// norms) and lays the convolution weights out channels-last; the bf16 mode runs that model under bf16 autocast.
 /// </summary>
 public static class InferencePreparation
 {
@@ -38,7 +38,27 @@ public static class InferencePreparation
         }
         folded += model.FoldBatchNorms();
         model.To(MemoryFormat.ChannelsLast);
+        if (mode == InferenceMode.Bf16) RunUnderBf16Autocast(model);
         return new(mode, folded, true, before, CountParameters(model));
+    }
+
+    /// <summary>Every forward of <paramref name="model"/> under bf16 autocast; the bf16 tensors of its output are
+    /// turned into float32 in place before it returns, so post-processing and metrics read float32 as on every path.</summary>
+    static void RunUnderBf16Autocast(Module model)
+    {
+        model.ForwardScope = () => Autocast.Cpu(DType.BFloat16);
+        model.RegisterForwardHook((_, _, output) =>
+        {
+            var tensors = output switch
+            {
+                Tensor t => [t],
+                Models.IModelOutput o => o.Tensors(),
+                _ => throw new InvalidOperationException($"{model.TypeName}: bf16 inference needs a tensor or model output, got {output?.GetType().Name}"),
+            };
+            foreach (var t in tensors)
+                if (t.DType == DType.BFloat16)
+                    using (var full = t.Float()) t.SetData(full);
+        });
     }
 
     static long CountParameters(Module model) => model.Parameters().Sum(p => p.NumEl);

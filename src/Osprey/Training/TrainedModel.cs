@@ -92,14 +92,14 @@ public sealed class TrainedModel : IDisposable
     public InferencePreparationReport? Inference { get; private set; }
 
     /// <summary>Rewrites the model for the inference path of <paramref name="mode"/> (once; the fast mode folds the
-    /// BatchNorms for good, so the model cannot train or be exported unfused afterwards). The fast mode also has freed
+    /// BatchNorms for good, so the model cannot train or be exported unfused afterwards). The fast and bf16 modes also have freed
     /// activations returned to the system (<see cref="LibTorch.ReturnLargeBuffersToSystem"/>, process-wide): peak
     /// resident memory at or below PyTorch's on the same model (bench/RESULTS.md, inference-memory).</summary>
     public InferencePreparationReport PrepareForInference(InferenceMode mode)
     {
         if (Inference != null)
             throw new InvalidOperationException($"{Path}: already prepared for inference ({Inference.Mode})");
-        if (mode == InferenceMode.Fast) LibTorch.ReturnLargeBuffersToSystem();
+        if (mode != InferenceMode.Plain) LibTorch.ReturnLargeBuffersToSystem();
         return Inference = InferencePreparation.Prepare(Model, mode);
     }
 

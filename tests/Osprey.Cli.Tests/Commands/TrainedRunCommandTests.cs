@@ -127,6 +127,29 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     }
 
     [Fact]
+    public void Bf16InferenceGivesThePlainResultsToBf16Precision()
+    {
+        var glob = Path.Combine(run.Data.Root, "val", "*", "*.png");
+        var (code, bf16, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "bf16");
+        Assert.True(code == 0, err);
+        Assert.Contains("inference: bf16 autocast over the fast path (20 conv+BatchNorm folded", err);
+        var flags = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal)).Split(':')[1]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        Assert.Equal(!Osprey.Torch.Diagnostics.Bf16Kernels.Describe(flags).StartsWith("yes", StringComparison.Ordinal),
+                     err.Contains("warning: --inference bf16 on this CPU"));
+        (code, var plain, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "plain");
+        Assert.True(code == 0, err);
+        static Dictionary<(string, string), double> Probabilities(string json) => JsonNode.Parse(json)!.AsArray()
+            .SelectMany(p => p!["top"]!.AsArray().Select(t => (((string)p["source"]!, (string)t!["name"]!), (double)t["probability"]!)))
+            .ToDictionary();
+        var (a, b) = (Probabilities(bf16), Probabilities(plain));
+        Assert.Equal(18 * 3, a.Count);
+        Assert.Equal(b.Keys.Order(), a.Keys.Order());
+        Assert.All(a, p => Assert.InRange(p.Value - b[p.Key], -2e-2, 2e-2));
+        Assert.Contains(a, p => Math.Abs(p.Value - b[p.Key]) > 1e-6);   // bf16 did run
+    }
+
+    [Fact]
     public void InfoOfACheckpointDescribesItsModel()
     {
         var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", run.Best);
