@@ -30,6 +30,7 @@ enum osp_tag {
   OSP_STRING = 9,       // p: UTF-8, n: byte count
   OSP_DEFAULT = 10,     // use the schema's default value for this argument
   OSP_OPT_TENSOR_LIST = 11,  // p: osp_tensor* (null entries are None), n: count
+  OSP_OBJECT = 12,      // p: osp_object, a TorchBind object (e.g. quantized packed weights); free with osp_object_free
 };
 
 // Reductions of osp_dist_all_reduce, numbered as c10d::ReduceOp (Gloo has no AVG: it is a sum divided by the world).
@@ -89,6 +90,13 @@ OSP_API int osp_op_find(const char* name, const char* overload, osp_op* out);
 OSP_API int osp_op_schema(osp_op op, const char** out);
 OSP_API int osp_op_call(osp_op op, const osp_value* args, int64_t nargs, osp_value* results,
                         int64_t cap, int64_t* nresults);
+
+// TorchBind objects returned by operators (prepacked weights), passed back as OSP_OBJECT arguments
+OSP_API void osp_object_free(void* object);
+OSP_API int osp_object_type(void* object, const char** name);  // the class's qualified name; valid while it lives
+// The engine of libtorch's quantized operators ("onednn", "qnnpack", "fbgemm", "none"): set, and the current one
+OSP_API int osp_set_quantized_engine(const char* name);
+OSP_API int osp_quantized_engine(const char** name);
 
 // autograd
 OSP_API int osp_backward(osp_tensor t, osp_tensor grad, int32_t retain_graph, int32_t create_graph);

@@ -5,6 +5,7 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/stack.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -37,6 +38,7 @@ const char* tag_name(int32_t tag) {
     case OSP_BOOL_LIST: return "bool[]";
     case OSP_STRING: return "str";
     case OSP_OPT_TENSOR_LIST: return "Tensor?[]";
+    case OSP_OBJECT: return "object";
     default: return "unknown tag";
   }
 }
@@ -115,6 +117,14 @@ c10::IValue to_ivalue(const osp_value& v, const c10::Argument& arg) {
       break;
     case c10::TypeKind::ListType:
       return list_value(v, arg, type->castRaw<c10::ListType>()->getElementType());
+    case c10::TypeKind::ClassType:
+      if (v.tag == OSP_OBJECT) {
+        const auto& object = *static_cast<const c10::IValue*>(v.p);
+        if (!object.type()->isSubtypeOf(*type))
+          bad_arg(arg, "cannot take an object of class " + object.type()->str());
+        return object;
+      }
+      break;
     default:
       break;
   }
@@ -153,6 +163,9 @@ void from_ivalue(const c10::IValue& iv, osp_value& out) {
     out.i = iv.toBool();
   } else if (iv.isIntList()) {
     copy_out<c10::List<int64_t>, int64_t>(iv.toIntList(), out, OSP_INT_LIST, [](int64_t x) { return x; });
+  } else if (iv.isObject()) {
+    out.tag = OSP_OBJECT;
+    out.p = new c10::IValue(iv);
   } else {
     throw std::runtime_error("unsupported result type " + iv.tagKind());
   }
@@ -166,13 +179,52 @@ void release_results(osp_value* results, int64_t n) {
       for (int64_t j = 0; j < results[k].n; ++j) osp_tensor_free(handles[j]);
     }
     if (results[k].tag == OSP_TENSOR_LIST || results[k].tag == OSP_INT_LIST) std::free(results[k].p);
+    if (results[k].tag == OSP_OBJECT) delete static_cast<c10::IValue*>(results[k].p);
     results[k].tag = OSP_NONE;
   }
+}
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 }  // namespace
 
 extern "C" {
+
+void osp_object_free(void* object) { delete static_cast<c10::IValue*>(object); }
+
+int osp_object_type(void* object, const char** name) {
+  OSP_GUARD({
+    thread_local std::string text;
+    text = static_cast<c10::IValue*>(object)->type()->str();
+    *name = text.c_str();
+  })
+}
+
+int osp_set_quantized_engine(const char* name) {
+  OSP_GUARD({
+    const std::string wanted = lower(name);
+    std::string known;
+    for (auto engine : at::globalContext().supportedQEngines()) {
+      if (lower(c10::toString(engine)) == wanted) {
+        at::globalContext().setQEngine(engine);
+        return 0;
+      }
+      known += (known.empty() ? "" : ", ") + lower(c10::toString(engine));
+    }
+    throw std::invalid_argument("quantized engine " + wanted + " is not in this libtorch (it has: " + known + ")");
+  })
+}
+
+int osp_quantized_engine(const char** name) {
+  OSP_GUARD({
+    thread_local std::string text;
+    text = lower(c10::toString(at::globalContext().qEngine()));
+    *name = text.c_str();
+  })
+}
 
 int osp_op_find(const char* name, const char* overload, osp_op* out) {
   OSP_GUARD({

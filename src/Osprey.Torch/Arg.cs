@@ -33,6 +33,7 @@ public readonly struct Arg
     public static implicit operator Arg(DType? v) => v is null ? None : new(ValueTag.Int, i: (int)v.Value);
     public static implicit operator Arg(Device v) => new(ValueTag.String, obj: v.ToString());
     public static implicit operator Arg(Device? v) => v is null ? None : new(ValueTag.String, obj: v.Value.ToString());
+    public static implicit operator Arg(TorchObject v) => new(ValueTag.Object, obj: v);
     public static implicit operator Arg(long? v) => v is null ? None : new(ValueTag.Int, i: v.Value);
     public static implicit operator Arg(double? v) => v is null ? None : new(ValueTag.Double, d: v.Value);
 
@@ -66,6 +67,7 @@ public readonly struct Arg
         ValueTag.DoubleList => "[" + string.Join(", ", (double[])Obj!) + "]",
         ValueTag.BoolList => "[" + string.Join(", ", (bool[])Obj!) + "]",
         ValueTag.String => $"'{Obj}'",
+        ValueTag.Object => ((TorchObject)Obj!).ToString(),
         _ => Tag.ToString(),
     };
 }

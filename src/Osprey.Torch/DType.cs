@@ -12,6 +12,10 @@ public enum DType
     Float32 = 6,
     Float64 = 7,
     Bool = 11,
+    /// <summary>Quantized types: int8 / uint8 values with a scale and zero point, int32 for quantized biases.</summary>
+    QInt8 = 12,
+    QUInt8 = 13,
+    QInt32 = 14,
     BFloat16 = 15,
 }
 
@@ -19,9 +23,9 @@ public static class DTypeInfo
 {
     public static int ElementSize(this DType dtype) => dtype switch
     {
-        DType.UInt8 or DType.Int8 or DType.Bool => 1,
+        DType.UInt8 or DType.Int8 or DType.Bool or DType.QInt8 or DType.QUInt8 => 1,
         DType.Int16 or DType.Float16 or DType.BFloat16 => 2,
-        DType.Int32 or DType.Float32 => 4,
+        DType.Int32 or DType.Float32 or DType.QInt32 => 4,
         DType.Int64 or DType.Float64 => 8,
         _ => throw new TorchException($"unknown dtype code {(int)dtype}"),
     };

@@ -97,6 +97,15 @@ public sealed class Op(string name, string overload = "")
         return self;
     }
 
+    /// <summary>Calls an operator that returns one TorchBind object (e.g. <c>quantized::conv2d_prepack</c>).</summary>
+    public TorchObject Object(params ReadOnlySpan<Arg> args)
+    {
+        var r = Call(args);
+        if (r.Length == 1 && r[0].Object is { } o) return o;
+        foreach (var x in r) x.Object?.Dispose();
+        throw new TorchException($"{FullName} did not return an object");
+    }
+
     /// <summary>Calls an operator that returns a number (int, float or bool).</summary>
     public double Number(params ReadOnlySpan<Arg> args)
     {
@@ -143,6 +152,9 @@ public sealed class Op(string name, string overload = "")
         {
             case ValueTag.Tensor:
                 v.P = ((Tensor)a.Obj!).Handle;
+                break;
+            case ValueTag.Object:
+                v.P = ((TorchObject)a.Obj!).Handle;
                 break;
             case ValueTag.IntList:
                 v.P = Copy<long>((long[])a.Obj!, ref cursor, out v.N);

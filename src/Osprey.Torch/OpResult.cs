@@ -8,6 +8,8 @@ public readonly struct OpResult
     public Tensor? Tensor { get; private init; }
     public Tensor[]? TensorList { get; private init; }
     public long[]? IntList { get; private init; }
+    /// <summary>A TorchBind object (quantized packed weights, say); the caller owns and disposes it.</summary>
+    public TorchObject? Object { get; private init; }
     public double Number { get; private init; }
     public bool IsNumber { get; private init; }
     public bool IsNone { get; private init; }
@@ -38,6 +40,8 @@ public readonly struct OpResult
                 return new OpResult { Number = v.I, IsNumber = true };
             case ValueTag.Double:
                 return new OpResult { Number = v.D, IsNumber = true };
+            case ValueTag.Object:
+                return new OpResult { Object = new TorchObject(v.P) };
             default:
                 return new OpResult { IsNone = true };
         }

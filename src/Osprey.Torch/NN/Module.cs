@@ -248,8 +248,12 @@ public abstract partial class Module : IDisposable
         foreach (var t in parameters.Values) t?.Dispose();
         foreach (var t in buffers.Values) t?.Dispose();
         forwardHooks.Clear();
+        DisposeNonTensorState();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Frees what the module owns besides its tensors (a TorchBind object, say); called once, from Dispose.</summary>
+    protected virtual void DisposeNonTensorState() { }
 
     internal static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 }

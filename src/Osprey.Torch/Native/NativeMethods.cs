@@ -49,6 +49,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial int osp_set_grad_enabled(int enabled);
     [LibraryImport(Library)] public static partial int osp_inference_mode_enter(int enabled, out IntPtr guard);
     [LibraryImport(Library)] public static partial int osp_inference_mode_exit(IntPtr guard);
+    [LibraryImport(Library)] public static partial void osp_object_free(IntPtr o);
+    [LibraryImport(Library)] public static partial int osp_object_type(IntPtr o, out IntPtr name);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] public static partial int osp_set_quantized_engine(string name);
+    [LibraryImport(Library)] public static partial int osp_quantized_engine(out IntPtr name);
     [LibraryImport(Library)] public static partial int osp_autocast_cpu_enter(int dtype, out IntPtr state);
     [LibraryImport(Library)] public static partial int osp_autocast_cpu_exit(IntPtr state);
 
@@ -73,7 +77,8 @@ internal static unsafe partial class NativeMethods
         "osp_tensor_data_ptr", "osp_tensor_from_data", "osp_tensor_to_data", "osp_op_find", "osp_op_schema",
         "osp_op_call", "osp_backward", "osp_tensor_grad", "osp_tensor_set_grad", "osp_grad_enabled",
         "osp_set_grad_enabled", "osp_inference_mode_enter", "osp_inference_mode_exit",
-        "osp_autocast_cpu_enter", "osp_autocast_cpu_exit", "osp_open_regular_file", "osp_dist_init",
+        "osp_autocast_cpu_enter", "osp_autocast_cpu_exit", "osp_object_free", "osp_object_type", "osp_set_quantized_engine",
+        "osp_quantized_engine", "osp_open_regular_file", "osp_dist_init",
         "osp_dist_free", "osp_dist_all_reduce", "osp_dist_broadcast", "osp_dist_all_gather", "osp_dist_barrier",
         "osp_dist_sync_batch_norm",
     ];

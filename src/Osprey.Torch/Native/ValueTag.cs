@@ -15,4 +15,5 @@ internal enum ValueTag : int
     String = 9,
     Default = 10,
     OptionalTensorList = 11,
+    Object = 12,
 }

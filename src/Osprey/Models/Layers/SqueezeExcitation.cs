@@ -38,10 +38,16 @@ public sealed class SqueezeExcitation : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor x)
     {
         using var scope = TensorScope.Begin();
-        var squeezed = x.Mean([2, 3], keepDim: convForm);
-        var weights = fc2.Call(Functional.Relu(fc1.Call(squeezed))).Sigmoid();
-        if (!convForm) weights = weights.View(weights.Size(0), Channels, 1, 1);
-        return scope.Keep(x * weights);
+        return scope.Keep(x * Gate(x.Mean([2, 3], keepDim: true)));
+    }
+
+    /// <summary>The per-channel weights (N, C, 1, 1) in (0, 1) from the spatial means of the input (N, C, 1, 1).</summary>
+    public Tensor Gate(Tensor squeezed)
+    {
+        using var scope = TensorScope.Begin();
+        var s = convForm ? squeezed : squeezed.Flatten(1);
+        var weights = fc2.Call(Functional.Relu(fc1.Call(s))).Sigmoid();
+        return scope.Keep(convForm ? weights : weights.View(weights.Size(0), Channels, 1, 1));
     }
 
     /// <summary>timm's make_divisible: round to the nearest multiple, never below 90% of the value.</summary>
