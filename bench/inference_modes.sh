@@ -3,7 +3,9 @@
 # and fast (InferencePreparation: conv+BN folded, channels-last) in one process (bench/InferenceModes), PyTorch eager
 # and its fast eager path (fx fuse + channels-last) in another (bench/inference_modes_torch.py); the two processes
 # alternate ROUNDS times under each OpenMP wait policy of POLICIES. Figures are medians over rounds of the per-run
-# medians. Writes the "inference-modes" section of bench/RESULTS.md.
+# medians. ResNet classifiers also run in int8 (Osprey's Int8ResNet, PyTorch's FX post-training quantization). Writes
+# the "inference-modes" section of bench/RESULTS.md from every family measured so far in bench/out (a run of some
+# FAMILIES replaces their rows only).
 # Usage: bench/inference_modes.sh   THREADS=n (default 2)  ITERS=n (default 5)  ROUNDS=n (default 2)
 #        FAMILIES="seresnet50 yolo11n"  POLICIES="default passive"
 set -euo pipefail
@@ -14,9 +16,10 @@ ROUNDS="${ROUNDS:-2}"
 POLICIES="${POLICIES:-default passive}"
 OUT=bench/out/inference-modes
 mkdir -p "$OUT"
-rm -f "$OUT"/*.json
-declare -A SHAPE=([seresnet50]="224 8" [unet]="256 4" [pspnet-r50]="473 2" [detr-r50]="512 2" [yolo11n]="640 8" [yolo11n-multiseam]="640 8")
-FAMILIES="${FAMILIES:-seresnet50 unet pspnet-r50 detr-r50 yolo11n}"
+declare -A SHAPE=([resnet50]="224 8" [seresnet50]="224 8" [unet]="256 4" [pspnet-r50]="473 2" [detr-r50]="512 2" [yolo11n]="640 8" [yolo11n-multiseam]="640 8")
+ORDER="resnet50 seresnet50 unet pspnet-r50 detr-r50 yolo11n yolo11n-multiseam"
+FAMILIES="${FAMILIES:-$ORDER}"
+for f in $FAMILIES; do for p in $POLICIES; do rm -f "$OUT"/osprey-"$f"-"$p"-*.json "$OUT"/torch-"$f"-"$p"-*.json; done; done
 dotnet build bench/InferenceModes -c Release -nologo -v q >/dev/null
 dotnet build-server shutdown >/dev/null 2>&1 || true
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -35,6 +38,7 @@ for f in $FAMILIES; do
   done
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+MEASURED="$(for f in $ORDER; do for p in $POLICIES; do ls "$OUT"/osprey-"$f"-"$p"-*.json; done >/dev/null 2>&1 && echo "$f"; done | xargs)"
 /usr/bin/python3 bench/inference_modes_report.py "$OUT" "$THREADS" "$ITERS" "$ROUNDS" "$STARTED" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nice)" \
-  "$FAMILIES" "$POLICIES" | /usr/bin/python3 bench/write_section.py bench/RESULTS.md inference-modes
-sed -n '/inference-modes:begin/,/inference-modes:end/p' bench/RESULTS.md | head -30
+  "$MEASURED" "$POLICIES" "$FAMILIES" | /usr/bin/python3 bench/write_section.py bench/RESULTS.md inference-modes
+sed -n '/inference-modes:begin/,/inference-modes:end/p' bench/RESULTS.md

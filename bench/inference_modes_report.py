@@ -1,10 +1,10 @@
 """Writes the markdown of bench/inference_modes.sh from its JSON lines (bench/out/inference-modes/*.json).
 
-Usage: python3 bench/inference_modes_report.py OUT THREADS ITERS ROUNDS STARTED LOAD_BEFORE LOAD_AFTER NICE FAMILIES POLICIES
+Usage: python3 bench/inference_modes_report.py OUT THREADS ITERS ROUNDS STARTED LOAD_BEFORE LOAD_AFTER NICE FAMILIES POLICIES RUN_FAMILIES
 """
 import glob, json, os, statistics, subprocess, sys
-out, threads, iters, rounds, started, before, after, niceness, families, policies = sys.argv[1:11]
-shapes = {"seresnet50": "8x3x224x224", "unet": "4x3x256x256", "pspnet-r50": "2x3x473x473", "detr-r50": "2x3x512x512",
+out, threads, iters, rounds, started, before, after, niceness, families, policies, run_families = sys.argv[1:12]
+shapes = {"resnet50": "8x3x224x224", "seresnet50": "8x3x224x224", "unet": "4x3x256x256", "pspnet-r50": "2x3x473x473", "detr-r50": "2x3x512x512",
           "yolo11n": "8x3x640x640", "yolo11n-multiseam": "8x3x640x640"}
 def runs(engine, f, p):
     return [json.load(open(x)) for x in sorted(glob.glob(os.path.join(out, f"{engine}-{f}-{p}-*.json")))]
@@ -15,7 +15,8 @@ print(f"Measured {started} by `THREADS={threads} ITERS={iters} ROUNDS={rounds} n
       f"Load average before: {before}; after: {after} (2 cores; above ~2.5 means other work shared the machine). The ratios "
       "come from alternating runs (Osprey's modes alternate forward by forward in one process, PyTorch's in another, the "
       f"processes alternate round by round) and each figure is the median over {rounds} rounds of the per-run medians of "
-      f"{iters} forwards.\n")
+      f"{iters} forwards." + ("" if run_families.split() == families.split() else
+      f" This run measured {run_families}; the other rows are the same script's earlier run on this machine (bench/out).") + "\n")
 print("- Osprey plain: eval, inference mode, BatchNorms apart, NCHW weights. Osprey fast: `InferencePreparation.Prepare(model, "
       "InferenceMode.Fast)` (every conv+BN folded, channels-last weights), the default of `osprey val`/`predict`. Osprey bf16: "
       "`InferenceMode.Bf16` (`--inference bf16`), the fast path under bf16 CPU autocast, outputs returned as float32.")
@@ -47,6 +48,22 @@ if errors:
     print(f"\n† PyTorch 1.13.1's CPU autocast stops at DETR's LayerNorm: `{'; '.join(sorted(errors))}` (layer_norm is not on its "
           "float32 list, and the kernel refuses a bf16 input with float32 weights). Osprey's LayerNorm normalizes such an input "
           "in float32, as later PyTorch's autocast does.")
+int8_rows = [(f, p) for f in families.split() for p in policies.split()
+             if runs("osprey", f, p) and all(r.get("int8_ms") for r in runs("osprey", f, p))]
+if int8_rows:
+    print("\nint8 (ResNet classifiers): Osprey's `Int8ResNet.Quantize(model, calibration)` and PyTorch's FX post-training "
+          "quantization with the same scheme (min/max activation observers, per-channel symmetric qint8 weights, onednn "
+          "engine), both calibrated on 4 random-normal batches, timed in the same processes as the table above:\n")
+    print("| family | input | OMP_WAIT_POLICY | Osprey fast (ms) | Osprey bf16 (ms) | Osprey int8 (ms) | int8 / fast | "
+          "PyTorch int8 (ms) | PyTorch int8 / Osprey int8 | max abs diff int8-plain (output scale) |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for f, p in int8_rows:
+        o, t = runs("osprey", f, p), runs("torch", f, p)
+        of, ob, oi = med(o, "fast_ms"), med(o, "bf16_ms"), med(o, "int8_ms")
+        ti = med(t, "torch_int8_ms") if all(r.get("torch_int8_ms") for r in t) else None
+        print(f"| {f} | {shapes.get(f, '')} | {p} | {of:.0f} | {ob:.0f} | {oi:.0f} | {of / oi:.2f}x | "
+              f"{f'{ti:.0f}' if ti else '-'} | {f'{ti / oi:.2f}' if ti else '-'} | "
+              f"{max(r['int8_max_abs_difference'] for r in o):.2g} ({o[0]['output_scale']:.3g}) |")
 print("""
 Reading the table: the fast path's gain over plain, and PyTorch fast's over eager, are measured in one process each
 (alternating forwards), so they hold despite the load; Osprey vs PyTorch compares processes run one after the other.
@@ -68,7 +85,8 @@ Levers looked at and not landed:
 - bf16 weights instead of autocast (every parameter cast once, the input cast at the model's entry): ResNet-50 bs8 in
   PyTorch 105 ms against autocast's 112 (the per-forward weight casts), but every operator then runs in bf16, the box
   decoding and softmaxes included; autocast keeps ATen's precision-sensitive operators in float32.
-- int8: not started.
+- int8 beyond the ResNet classifiers: not built (UNet, PSPNet, YOLO and DETR run in float; their quantized
+  forms need each block's observer points, and YOLO's SiLU and DETR's attention have no quantized kernels here).
 """)
 print("\n### Machine\n")
 print("```")

@@ -1,7 +1,10 @@
 """PyTorch twin of bench/InferenceModes: the weights Osprey wrote (<out>/<family>.pt) loaded strictly into the reference
 architecture (bench/inference_torch.py's build), timed in alternating no_grad forwards as eager NCHW and as PyTorch's
 fast eager path: conv+BN folded by torch.fx's fuse where the model traces (else unfolded, said in the output) and
-channels-last weights and input, and that fast path under bf16 CPU autocast. Prints one JSON line.
+channels-last weights and input, that fast path under bf16 CPU autocast, and for ResNet classifiers FX post-training
+int8 on the onednn engine (min/max observers, per-channel symmetric weights: Osprey's Int8ResNet scheme, calibrated on
+4 random-normal batches; the sigmoid of SE keeps the fixed output range of the default onednn mapping). Prints one JSON
+line.
 
 Usage: /usr/bin/python3 bench/inference_modes_torch.py FAMILY IMGSZ BATCH THREADS ITERS OUT_DIR
 """
@@ -59,11 +62,35 @@ def main(family, size, batch, threads, iters, out_dir):
             fast_ms.append(forward(fast, x_cl))
             if bf16_error is None:
                 bf16_ms.append(forward_bf16(fast, x_cl))
-    for times in (eager_ms, fast_ms, bf16_ms):
+    int8_ms = []
+    int8 = quantized_resnet(model, x) if family.startswith(("resnet", "seresnet")) else None
+    if int8 is not None:
+        with torch.no_grad():
+            forward(int8, x_cl)
+            for _ in range(iters):
+                int8_ms.append(forward(int8, x_cl))
+    for times in (eager_ms, fast_ms, bf16_ms, int8_ms):
         times.sort()
     print(json.dumps({"family": family, "torch_eager_ms": eager_ms[iters // 2], "torch_fast_ms": fast_ms[iters // 2],
                       "torch_bf16_ms": bf16_ms[iters // 2] if bf16_ms else None, "torch_bf16_error": bf16_error,
-                      "torch_fast_folded": folded}))
+                      "torch_int8_ms": int8_ms[iters // 2] if int8_ms else None, "torch_fast_folded": folded}))
+
+
+def quantized_resnet(model, x):
+    from torch.ao.quantization import QConfig
+    from torch.ao.quantization.observer import MinMaxObserver, PerChannelMinMaxObserver
+    from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+    torch.backends.quantized.engine = "onednn"
+    qconfig = QConfig(activation=MinMaxObserver.with_args(dtype=torch.quint8),
+                      weight=PerChannelMinMaxObserver.with_args(dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools", "reference"))
+    from int8_resnet_reference import min_max_mapping
+    prepared = prepare_fx(copy.deepcopy(model), min_max_mapping(qconfig), example_inputs=(x,))
+    torch.manual_seed(2)
+    with torch.no_grad():
+        for _ in range(4):
+            prepared(torch.randn_like(x))
+    return convert_fx(prepared)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ public static class ValCommand
         using var trained = TrainedModel.Open(weights, model, Console.Error.WriteLine);
         if (trained.Foreign && data == null) return Cli.Usage($"--data: {weights} is not an Osprey checkpoint, so it names no dataset to validate on");
         if (SegmentationTestFlags.RefuseForOtherTasks(test, trained.Info.Task, weights) is { } wrongTask) return Cli.Usage(wrongTask);
-        InferenceOption.Prepare(trained, inference);
+        InferenceOption.Prepare(trained, inference, data);
         var task = TaskRegistry.Get(trained.Info.Task, trained.Info.Model);
         var request = new ValidationRequest(data, batch ?? task.DefaultValidationBatch, workers, Split: split) { Segmentation = test };
         var report = task.Validate(trained, request);

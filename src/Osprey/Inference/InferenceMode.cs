@@ -16,4 +16,7 @@ public enum InferenceMode
     /// where oneDNN has bf16 kernels (AVX-512 BW/VL/DQ, native with AVX512-BF16 or AMX; <c>osprey doctor</c> says),
     /// and it changes results by the bf16 rounding of every product (bench/RESULTS.md, bf16).</summary>
     Bf16,
+    /// <summary>Post-training static int8 (<see cref="Int8.Int8ResNet"/>): the ResNet and SE-ResNet classifiers, calibrated
+    /// on batches of training images; opt-in, with its accuracy cost (bench/RESULTS.md, int8).</summary>
+    Int8,
 }

@@ -11,10 +11,17 @@ namespace Osprey.Inference;
 public sealed record InferencePreparationReport(InferenceMode Mode, int FoldedBatchNorms, bool ChannelsLast,
                                                 long ParametersBefore, long ParametersAfter)
 {
-    public string Describe() => Mode == InferenceMode.Plain
-        ? "inference: plain (BatchNorms apart, NCHW weights)"
-        : $"inference: {(Mode == InferenceMode.Bf16 ? "bf16 autocast over the fast path" : "fast")} ({FoldedBatchNorms} conv+BatchNorm folded, " +
-          $"{(ChannelsLast ? "channels-last" : "NCHW")} weights; parameters {ParametersBefore:N0} -> {ParametersAfter:N0})";
+    /// <summary>Images the int8 ranges were observed on (0 for the other modes).</summary>
+    public long CalibrationImages { get; init; }
+
+    public string Describe() => Mode switch
+    {
+        InferenceMode.Plain => "inference: plain (BatchNorms apart, NCHW weights)",
+        InferenceMode.Int8 => $"inference: int8 ({FoldedBatchNorms} conv+BatchNorm folded, per-channel qint8 weights, quint8 activations " +
+                              $"calibrated on {CalibrationImages:N0} images, onednn kernels)",
+        _ => $"inference: {(Mode == InferenceMode.Bf16 ? "bf16 autocast over the fast path" : "fast")} ({FoldedBatchNorms} conv+BatchNorm folded, " +
+          $"{(ChannelsLast ? "channels-last" : "NCHW")} weights; parameters {ParametersBefore:N0} -> {ParametersAfter:N0})",
+    };
 }
 
 /// <summary>
@@ -27,6 +34,8 @@ public static class InferencePreparation
 {
     public static InferencePreparationReport Prepare(Module model, InferenceMode mode)
     {
+        if (mode == InferenceMode.Int8)
+            throw new ArgumentException("int8 needs calibration batches: InferencePreparation.QuantizeInt8(model, batches)");
         model.Eval();
         long before = CountParameters(model);
         if (mode == InferenceMode.Plain) return new(mode, 0, false, before, before);
@@ -59,6 +68,19 @@ public static class InferencePreparation
                 if (t.DType == DType.BFloat16)
                     using (var full = t.Float()) t.SetData(full);
         });
+    }
+
+    /// <summary>The int8 form of a ResNet / SE-ResNet classifier, which takes <paramref name="model"/> over (disposing
+    /// the result disposes it), calibrated on <paramref name="calibration"/> batches of normalized images.</summary>
+    public static (Module Model, InferencePreparationReport Report) QuantizeInt8(Module model, IEnumerable<Tensor> calibration)
+    {
+        if (model is not Models.Backbones.ResNet resnet)
+            throw new ArgumentException($"int8 covers the ResNet and SE-ResNet classifiers; this model is a {model.TypeName} (use fast or bf16)");
+        model.Eval();
+        long before = CountParameters(model);
+        int norms = model.Modules().Count(m => m is BatchNorm2d or FrozenBatchNorm2d);
+        var int8 = Int8.Int8ResNet.Quantize(resnet, calibration);
+        return (int8, new InferencePreparationReport(InferenceMode.Int8, norms, true, before, before) { CalibrationImages = int8.CalibrationImages });
     }
 
     static long CountParameters(Module model) => model.Parameters().Sum(p => p.NumEl);

@@ -16,7 +16,8 @@ public sealed class TrainedModel : IDisposable
     TrainedModel(Module model, RunInfo info, string path, long epoch, bool usesEma) =>
         (Model, Info, Path, Epoch, UsesEma) = (model, info, path, epoch, usesEma);
 
-    public Module Model { get; }
+    /// <summary>The model; int8 preparation replaces it by its quantized form (which owns the float one).</summary>
+    public Module Model { get; private set; }
     public RunInfo Info { get; }
     public string Path { get; }
     public long Epoch { get; }
@@ -95,12 +96,18 @@ public sealed class TrainedModel : IDisposable
     /// BatchNorms for good, so the model cannot train or be exported unfused afterwards). The fast and bf16 modes also have freed
     /// activations returned to the system (<see cref="LibTorch.ReturnLargeBuffersToSystem"/>, process-wide): peak
     /// resident memory at or below PyTorch's on the same model (bench/RESULTS.md, inference-memory).</summary>
-    public InferencePreparationReport PrepareForInference(InferenceMode mode)
+    /// <remarks>Int8 needs <paramref name="calibration"/>: batches of images prepared as for validation
+    /// (<see cref="Classification.ClassificationCalibration"/> takes them from the run's training split).</remarks>
+    public InferencePreparationReport PrepareForInference(InferenceMode mode, IEnumerable<Tensor>? calibration = null)
     {
         if (Inference != null)
             throw new InvalidOperationException($"{Path}: already prepared for inference ({Inference.Mode})");
         if (mode != InferenceMode.Plain) LibTorch.ReturnLargeBuffersToSystem();
-        return Inference = InferencePreparation.Prepare(Model, mode);
+        if (mode != InferenceMode.Int8) return Inference = InferencePreparation.Prepare(Model, mode);
+        if (calibration == null) throw new ArgumentException($"{Path}: int8 inference needs calibration batches", nameof(calibration));
+        var (model, report) = InferencePreparation.QuantizeInt8(Model, calibration);
+        Model = model;
+        return Inference = report;
     }
 
     public void Dispose() => Model.Dispose();

@@ -150,6 +150,29 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
     }
 
     [Fact]
+    public void Int8InferenceCalibratesOnTheTrainingImages()
+    {
+        var glob = Path.Combine(run.Data.Root, "val", "*", "*.png");
+        var (code, int8, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "int8");
+        Assert.True(code == 0, err);
+        // resnet18's 20 folded pairs; the 19 training images (fewer than the 256 asked for)
+        Assert.Contains("inference: int8 (20 conv+BatchNorm folded, per-channel qint8 weights, quint8 activations calibrated on 19 images", err);
+        (code, var plain, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "plain");
+        Assert.True(code == 0, err);
+        static Dictionary<(string, string), double> Probabilities(string json) => JsonNode.Parse(json)!.AsArray()
+            .SelectMany(p => p!["top"]!.AsArray().Select(t => (((string)p["source"]!, (string)t!["name"]!), (double)t["probability"]!)))
+            .ToDictionary();
+        var (a, b) = (Probabilities(int8), Probabilities(plain));
+        Assert.Equal(b.Keys.Order(), a.Keys.Order());
+        Assert.All(a, p => Assert.InRange(p.Value - b[p.Key], -0.1, 0.1));
+        Assert.Contains(a, p => Math.Abs(p.Value - b[p.Key]) > 1e-6);   // int8 did run
+
+        (code, _, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--inference", "int8", "--data", Path.Combine(run.Work.Root, "missing"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("missing", err);
+    }
+
+    [Fact]
     public void InfoOfACheckpointDescribesItsModel()
     {
         var (code, output, err) = OspreyProcess.Run(run.Work.Root, "info", run.Best);

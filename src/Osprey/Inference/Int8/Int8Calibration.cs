@@ -9,14 +9,14 @@ namespace Osprey.Inference.Int8;
 /// </summary>
 public static class Int8Calibration
 {
-    public static (ActivationRange Input, Dictionary<Module, ActivationRange> Outputs) Run(
+    public static (ActivationRange Input, Dictionary<Module, ActivationRange> Outputs, long Images) Run(
         Module<Tensor, Tensor> model, IReadOnlyCollection<Module> observed, IEnumerable<Tensor> batches)
     {
         var input = ActivationRange.Empty;
         var outputs = observed.ToDictionary(m => m, _ => ActivationRange.Empty);
         var hooks = observed.Select(m => m.RegisterForwardHook((module, _, output) => outputs[module] = Widen(outputs[module], (Tensor)output!)))
             .ToList();
-        int count = 0;
+        long count = 0;
         try
         {
             foreach (var batch in batches)
@@ -25,7 +25,7 @@ public static class Int8Calibration
                 using var inference = Autograd.InferenceMode();
                 input = Widen(input, batch);
                 model.Call(batch);
-                count++;
+                count += batch.Size(0);
             }
         }
         finally
@@ -33,7 +33,7 @@ public static class Int8Calibration
             foreach (var hook in hooks) hook.Dispose();
         }
         if (count == 0) throw new ArgumentException("int8 calibration needs at least one batch");
-        return (input, outputs);
+        return (input, outputs, count);
     }
 
     static ActivationRange Widen(ActivationRange range, Tensor t)

@@ -24,6 +24,9 @@ public sealed class Int8ResNet : Module<Tensor, Tensor>, IImageModel<Classificat
     readonly bool maxPool;
     readonly Int8Block[] blocks;
 
+    /// <summary>Images the ranges were observed on.</summary>
+    public long CalibrationImages { get; private init; }
+
     Int8ResNet(ResNet source, ActivationRange input, QuantizedConv2d stem, bool maxPool, Int8Block[] blocks)
     {
         this.source = RegisterModule("float", source);
@@ -44,10 +47,13 @@ public sealed class Int8ResNet : Module<Tensor, Tensor>, IImageModel<Classificat
         var stemConv = (Conv2d)model.GetModule("conv1");
         var observed = new List<Module> { stemConv };
         foreach (var p in plans) observed.AddRange(p.Observed);
-        var (inputRange, ranges) = Int8Calibration.Run(model, observed, calibration);
+        var (inputRange, ranges, images) = Int8Calibration.Run(model, observed, calibration);
         var blocks = plans.Select(p => p.Build(ranges)).ToArray();
         bool maxPool = model.NamedModules().Any(m => m.Name == "maxpool");
-        return new Int8ResNet(model, inputRange, new QuantizedConv2d(stemConv, ranges[stemConv], relu: true), maxPool, blocks);
+        return new Int8ResNet(model, inputRange, new QuantizedConv2d(stemConv, ranges[stemConv], relu: true), maxPool, blocks)
+        {
+            CalibrationImages = images,
+        };
     }
 
     static IEnumerable<BlockPlan> Blocks(ResNet model)

@@ -19,7 +19,7 @@ static class QuantizedOps
     public static TorchObject PackConvolution(Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups)
     {
         using var scope = TensorScope.Begin();
-        var scales = weight.Flatten(1).Abs().Max(1).Values.Double().Div(127.5).ClampMin(1e-12);
+        var scales = weight.Flatten(1).Abs().Max(1).Values.Div(127.5).ClampMin(ActivationRange.FloatEpsilon).Double();
         var zeros = Tensor.Zeros([weight.Size(0)], DType.Int64);
         var q = quantizePerChannel.Tensor(weight.Contiguous(), scales, zeros, 0L, DType.QInt8);
         return convPrepack.Object(q, bias, stride, padding, dilation, groups);
