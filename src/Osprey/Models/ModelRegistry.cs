@@ -68,11 +68,21 @@ public static class ModelRegistry
     static ModelEntry DetrEntry(string name, DetrOptions options, string description, long imageSize) =>
         new(name, ModelTask.Detect, description, 91, 3, imageSize, 64, a => a.InChannels is { } c && c != 3
             ? throw new ArgumentException($"{name} takes RGB images (3 channels), got {c}")
-            : new Detr(options with { NumClasses = a.NumClasses ?? 91, Dropout = a.Number("dropout") ?? options.Dropout }))
+            : new Detr(options with
+            {
+                NumClasses = a.NumClasses ?? 91, Dropout = a.Number("dropout") ?? options.Dropout,
+                FrozenBackboneNorm = a.Boolean("frozen_bn") ?? true,
+            }))
         {
             Family = "detr",
-            Options = [new ModelOption("dropout", ModelOptionType.Number, $"transformer dropout ({options.Dropout} in the paper)")],
+            Options =
+            [
+                new ModelOption("dropout", ModelOptionType.Number, $"transformer dropout ({options.Dropout} in the paper)"),
+                new ModelOption("frozen_bn", ModelOptionType.Boolean, "true: the official FrozenBatchNorm backbone, stem and layer1 frozen " +
+                                "(for pretrained weights); false: trainable BatchNorm, the whole backbone at the full learning rate (from scratch)"),
+            ],
         };
+
 
     static ModelEntry ResNetEntry(string name, int depth, ResidualAttention attention, string description) =>
         new(name, ModelTask.Classify, description, 1000, 3, 224, 64, a => new ResNet(new ResNetOptions

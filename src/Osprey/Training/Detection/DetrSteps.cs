@@ -18,7 +18,9 @@ public sealed class DetrSteps(Module model, DetrRecipe recipe, Optimizer optimiz
     public static DetrSteps Create(Module model, TrainOptions o, TrainingPlan plan)
     {
         double lr = o.Lr0 ?? new DetrRecipe().Lr;
-        var recipe = new DetrRecipe { Lr = lr, BackboneLr = lr / 10, WeightDecay = o.WeightDecay, ClipMaxNorm = o.GradClip, LrDrop = Math.Max(1, (long)Math.Round(o.Epochs * 2.0 / 3)) };
+        // The official backbone rate (a tenth) protects pretrained weights; a backbone trained from scratch has none.
+        double backboneLr = model is Detr { Options.FrozenBackboneNorm: false } ? lr : lr / 10;
+        var recipe = new DetrRecipe { Lr = lr, BackboneLr = backboneLr, WeightDecay = o.WeightDecay, ClipMaxNorm = o.GradClip, LrDrop = Math.Max(1, (long)Math.Round(o.Epochs * 2.0 / 3)) };
         var optimizer = recipe.CreateOptimizer(model);
         var scheduler = new LrScheduler(optimizer, new StepSchedule(recipe.LrDrop * plan.BatchesPerEpoch, 0.1));
         return new DetrSteps(model, recipe, optimizer, scheduler);

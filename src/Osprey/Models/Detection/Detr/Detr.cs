@@ -33,7 +33,7 @@ public sealed class Detr : Module<ImageBatch, DetrOutput>, IImageModel<DetrOutpu
         ClassEmbed = RegisterModule("class_embed", new Linear(d, options.NumClasses + 1));
         BboxEmbed = RegisterModule("bbox_embed", new Mlp(d, d, 4, 3));
         QueryEmbed = RegisterModule("query_embed", new Embedding(options.NumQueries, d));
-        var backbone = new DetrBackbone(options.BackboneDepth, options.Dilation, options.TrainBackbone);
+        var backbone = new DetrBackbone(options.BackboneDepth, options.Dilation, options.TrainBackbone, options.FrozenBackboneNorm);
         InputProj = RegisterModule("input_proj", new Conv2d(backbone.Channels, d, 1));
         Backbone = RegisterModule("backbone", new DetrBackboneWithPosition(backbone, new SinePositionEncoding(d / 2)));
     }

@@ -10,7 +10,8 @@ namespace Osprey.Models.Detection.Detr;
 /// (conv1, bn1, layer1..layer4; no avgpool or fc), returning the last stage (C5: 2048 channels at stride 32 for
 /// ResNet-50, stride 16 with a dilated layer4) and the image mask brought to its size by nearest interpolation.
 /// Any <see cref="IBackbone"/> with torchvision's stage names fits. As the official code: when the backbone trains,
-/// only parameters under layer2..layer4 do (stem and layer1 frozen); otherwise none do.
+/// only parameters under layer2..layer4 do (stem and layer1 frozen); otherwise none do. With trainable BatchNorm
+/// (not the official model: training from scratch) every backbone parameter trains.
 /// </summary>
 public sealed class DetrBackbone : Module<ImageBatch, MaskedFeatures>
 {
@@ -19,19 +20,19 @@ public sealed class DetrBackbone : Module<ImageBatch, MaskedFeatures>
     public long Channels => body.StageChannels[^1];
 
     /// <summary>The official backbone: a ResNet of <paramref name="depth"/> with frozen BatchNorm.</summary>
-    public DetrBackbone(int depth = 50, bool dilation = false, bool trainBackbone = true)
-        : this(new ResNet(new ResNetOptions { Depth = depth, NumClasses = null, OutputStride = dilation ? 16 : 32, FrozenBatchNorm = true }),
-               trainBackbone)
+    public DetrBackbone(int depth = 50, bool dilation = false, bool trainBackbone = true, bool frozenNorm = true)
+        : this(new ResNet(new ResNetOptions { Depth = depth, NumClasses = null, OutputStride = dilation ? 16 : 32, FrozenBatchNorm = frozenNorm }),
+               trainBackbone, trainStemAndLayer1: !frozenNorm)
     {
     }
 
-    public DetrBackbone(IBackbone body, bool trainBackbone = true)
+    public DetrBackbone(IBackbone body, bool trainBackbone = true, bool trainStemAndLayer1 = false)
     {
         this.body = body;
         RegisterModule("body", body.Module);
         string[] trained = ["layer2", "layer3", "layer4"];
         foreach (var (name, parameter) in body.Module.NamedParameters())
-            if (!trainBackbone || !trained.Any(name.Contains))
+            if (!trainBackbone || !(trainStemAndLayer1 || trained.Any(name.Contains)))
                 parameter.RequiresGrad = false;
     }
 

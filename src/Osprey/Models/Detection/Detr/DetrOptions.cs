@@ -3,7 +3,8 @@ namespace Osprey.Models.Detection.Detr;
 /// <summary>
 /// How to build DETR; the defaults are the paper's DETR-R50 (COCO: 91 class ids, so 92 logits with no-object).
 /// <see cref="TrainBackbone"/> is the official lr_backbone &gt; 0: layer2..layer4 of the backbone train.
-/// <see cref="Dilation"/> builds DETR-DC5 (layer4 dilated, stride 16).
+/// <see cref="Dilation"/> builds DETR-DC5 (layer4 dilated, stride 16). <see cref="FrozenBackboneNorm"/> false is
+/// not the official model: a backbone with trainable BatchNorm2d whose every layer trains, for training from scratch.
 /// </summary>
 public sealed record DetrOptions
 {
@@ -11,6 +12,10 @@ public sealed record DetrOptions
     public int BackboneDepth { get; init; } = 50;
     public bool Dilation { get; init; }
     public bool TrainBackbone { get; init; } = true;
+    /// <summary>The official FrozenBatchNorm2d with the stem and layer1 frozen (made for ImageNet-pretrained weights);
+    /// false: BatchNorm2d, the whole backbone training, as a network trained from random weights needs (a frozen
+    /// norm at its initial statistics is an identity, leaving a deep ResNet unnormalized).</summary>
+    public bool FrozenBackboneNorm { get; init; } = true;
     public long HiddenDim { get; init; } = 256;
     public long Heads { get; init; } = 8;
     public int EncoderLayers { get; init; } = 6;
