@@ -14,9 +14,9 @@ public enum InferenceMode
     /// <summary>The fast path with every forward under bfloat16 CPU autocast (convolutions, linears and matmuls in
     /// bf16, ATen's precision-sensitive operators in float32) and the outputs returned as float32. Opt-in: fast only
     /// where oneDNN has bf16 kernels (AVX-512 BW/VL/DQ, native with AVX512-BF16 or AMX; <c>osprey doctor</c> says),
-    /// and it changes results by the bf16 rounding of every product (bench/RESULTS.md, bf16).</summary>
+    /// and it changes results by the bf16 rounding of every product (bench/RESULTS.md, reduced-precision).</summary>
     Bf16,
     /// <summary>Post-training static int8 (<see cref="Int8.Int8ResNet"/>): the ResNet and SE-ResNet classifiers, calibrated
-    /// on batches of training images; opt-in, with its accuracy cost (bench/RESULTS.md, int8).</summary>
+    /// on batches of training images; opt-in, with its accuracy cost (bench/RESULTS.md, reduced-precision).</summary>
     Int8,
 }
