@@ -38,6 +38,7 @@ public static class TrainingKeys
         ["warmup_start_factor"] = "warmup starts at this fraction of lr0",
         ["label_smoothing"] = "cross-entropy label smoothing",
         ["grad_clip"] = "clip the gradients' joint L2 norm to this (0: no clipping)",
+        ["amp"] = "bf16 mixed precision: the forward and loss under bf16 autocast, float32 weights and gradients (fast on AVX512-BF16/AMX CPUs)",
         ["ema"] = "keep an exponential moving average of the weights; validation and checkpoints' eval weights use it",
         ["ema_decay"] = "the EMA's decay",
         ["ema_tau"] = "the EMA's warmup: decay * (1 - exp(-updates / tau))",

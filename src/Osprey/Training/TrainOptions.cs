@@ -49,6 +49,10 @@ public sealed record TrainOptions
     public double LabelSmoothing { get; init; }
     /// <summary>Clip the gradients' joint L2 norm to this (0: no clipping).</summary>
     public double GradClip { get; init; }
+    /// <summary>Automatic mixed precision (ultralytics' amp), on CPUs in bfloat16: the training forward and loss under
+    /// bf16 autocast (convolutions and matmuls in bf16; weights, gradients and the optimizer in float32; bf16's exponent
+    /// range needs no loss scaling). Fast only where oneDNN has bf16 kernels (AVX512-BF16 or AMX: osprey doctor).</summary>
+    public bool Amp { get; init; }
 
     /// <summary>Keep an exponential moving average of the weights; validation and the checkpoints' eval weights use it.</summary>
     public bool Ema { get; init; }

@@ -288,7 +288,8 @@ public sealed class Trainer : IDisposable
     (double Total, double[] Terms) Step(Batch batch, long iteration, int epoch, int b, int batches)
     {
         using var scope = TensorScope.Begin();
-        var loss = trainModel.Loss(batch);
+        LossTerms loss;
+        using (Options.Amp ? Autocast.Cpu(DType.BFloat16) : null) loss = trainModel.Loss(batch);
         double value = loss.Total.Item<double>();
         if (!double.IsFinite(value)) throw Diverged(value, epoch, b, batches);
         var terms = TermValues(loss);
