@@ -126,50 +126,51 @@ public class TrainedRunCommandTests(TrainedTinyRun run) : IClassFixture<TrainedT
         Assert.Contains("quick", err);
     }
 
+    /// <summary>predict --top 3 on the 18 validation images under <paramref name="mode"/>: (source, class) -> probability.</summary>
+    (Dictionary<(string, string), double> Probabilities, string Err) PredictTop3(string mode)
+    {
+        var glob = Path.Combine(run.Data.Root, "val", "*", "*.png");
+        var (code, output, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", mode);
+        Assert.True(code == 0, err);
+        var probabilities = JsonNode.Parse(output)!.AsArray()
+            .SelectMany(p => p!["top"]!.AsArray().Select(t => (((string)p["source"]!, (string)t!["name"]!), (double)t["probability"]!)))
+            .ToDictionary();
+        Assert.Equal(18 * 3, probabilities.Count);
+        return (probabilities, err);
+    }
+
+    /// <summary>The same (source, class) pairs as plain's, each probability within <paramref name="tolerance"/>, and
+    /// not all equal (the reduced precision did run).</summary>
+    static void CloseToPlainButNotEqual(Dictionary<(string, string), double> actual, Dictionary<(string, string), double> plain, double tolerance)
+    {
+        Assert.Equal(plain.Keys.Order(), actual.Keys.Order());
+        Assert.All(actual, p => Assert.InRange(p.Value - plain[p.Key], -tolerance, tolerance));
+        Assert.Contains(actual, p => Math.Abs(p.Value - plain[p.Key]) > 1e-6);
+    }
+
     [Fact]
     public void Bf16InferenceGivesThePlainResultsToBf16Precision()
     {
-        var glob = Path.Combine(run.Data.Root, "val", "*", "*.png");
-        var (code, bf16, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "bf16");
-        Assert.True(code == 0, err);
+        var (bf16, err) = PredictTop3("bf16");
         Assert.Contains("inference: bf16 autocast over the fast path (20 conv+BatchNorm folded", err);
         var flags = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal)).Split(':')[1]
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         Assert.Equal(!Osprey.Torch.Diagnostics.Bf16Kernels.Describe(flags).StartsWith("yes", StringComparison.Ordinal),
                      err.Contains("warning: --inference bf16 on this CPU"));
-        (code, var plain, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "plain");
-        Assert.True(code == 0, err);
-        static Dictionary<(string, string), double> Probabilities(string json) => JsonNode.Parse(json)!.AsArray()
-            .SelectMany(p => p!["top"]!.AsArray().Select(t => (((string)p["source"]!, (string)t!["name"]!), (double)t["probability"]!)))
-            .ToDictionary();
-        var (a, b) = (Probabilities(bf16), Probabilities(plain));
-        Assert.Equal(18 * 3, a.Count);
-        Assert.Equal(b.Keys.Order(), a.Keys.Order());
-        Assert.All(a, p => Assert.InRange(p.Value - b[p.Key], -2e-2, 2e-2));
-        Assert.Contains(a, p => Math.Abs(p.Value - b[p.Key]) > 1e-6);   // bf16 did run
+        CloseToPlainButNotEqual(bf16, PredictTop3("plain").Probabilities, 2e-2);
     }
 
     [Fact]
     public void Int8InferenceCalibratesOnTheTrainingImages()
     {
-        var glob = Path.Combine(run.Data.Root, "val", "*", "*.png");
-        var (code, int8, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "int8");
-        Assert.True(code == 0, err);
+        var (int8, err) = PredictTop3("int8");
         // resnet18's 20 folded pairs; the 19 training images (fewer than the 256 asked for)
         Assert.Contains("inference: int8 (20 conv+BatchNorm folded, per-channel qint8 weights, quint8 activations calibrated on 19 images", err);
-        (code, var plain, err) = OspreyProcess.Run(run.Work.Root, "predict", "--weights", run.Best, "--source", glob, "--json", "--top", "3", "--inference", "plain");
-        Assert.True(code == 0, err);
-        static Dictionary<(string, string), double> Probabilities(string json) => JsonNode.Parse(json)!.AsArray()
-            .SelectMany(p => p!["top"]!.AsArray().Select(t => (((string)p["source"]!, (string)t!["name"]!), (double)t["probability"]!)))
-            .ToDictionary();
-        var (a, b) = (Probabilities(int8), Probabilities(plain));
-        Assert.Equal(b.Keys.Order(), a.Keys.Order());
-        Assert.All(a, p => Assert.InRange(p.Value - b[p.Key], -0.1, 0.1));
-        Assert.Contains(a, p => Math.Abs(p.Value - b[p.Key]) > 1e-6);   // int8 did run
+        CloseToPlainButNotEqual(int8, PredictTop3("plain").Probabilities, 0.1);
 
-        (code, _, err) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--inference", "int8", "--data", Path.Combine(run.Work.Root, "missing"));
+        var (code, _, missing) = OspreyProcess.Run(run.Work.Root, "val", "--weights", run.Best, "--inference", "int8", "--data", Path.Combine(run.Work.Root, "missing"));
         Assert.NotEqual(0, code);
-        Assert.Contains("missing", err);
+        Assert.Contains("missing", missing);
     }
 
     [Fact]

@@ -33,11 +33,7 @@ public class Bf16InferenceTests
             using var scope = TensorScope.Begin();
             var input = Tensor.Randn([2, channels, size, size]);
             var image = (IImageModel)model;
-            Tensor[] expected;
-            using (Autograd.InferenceMode())
-            using (var batch = ImageBatch.FromTensor(input))
-            using (var plain = image.Run(batch))
-                expected = plain.Tensors().Select(t => t.Clone().DetachFromScope()).ToArray();
+            var expected = ModelOutputs.Detached(model, input);
 
             var report = InferencePreparation.Prepare(model, InferenceMode.Bf16);
             Assert.StartsWith("inference: bf16 autocast over the fast path", report.Describe());

@@ -58,11 +58,7 @@ public class InferencePreparationTests
             using var scope = TensorScope.Begin();
             var input = Tensor.Randn([2, channels, size, size]);
             var image = (IImageModel)model;
-            Tensor[] expected;
-            using (Autograd.InferenceMode())
-            using (var batch = ImageBatch.FromTensor(input))
-            using (var plain = image.Run(batch))
-                expected = plain.Tensors().Select(t => t.Clone().DetachFromScope()).ToArray();
+            var expected = ModelOutputs.Detached(model, input);
 
             var report = InferencePreparation.Prepare(model, InferenceMode.Fast);
             Assert.Equal(norms - unfoldable, report.FoldedBatchNorms);
